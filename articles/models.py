@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from newsroom.arabic import unicode_slug
+
+SLUG_MAX_LENGTH = 80
+# Arabic is required for names and headlines. A CHECK constraint passes when its condition is NULL, so each
+# "required in Arabic" constraint below states both halves: not NULL and not empty.
+
+
+class Section(models.Model):
+    """A desk of the newsroom (politics, field reports…), shown in the masthead's navigation."""
+
+    name = models.CharField(pgettext_lazy("section", "name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""), name="section_name_ar_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unicode_slug(self.name_ar or self.name, SLUG_MAX_LENGTH)
+        super().save(*args, **kwargs)
+
+
+class Author(models.Model):
+    """A byline: a staff member with a login, or a contributor without one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    role = models.CharField(_("role"), max_length=150, blank=True, help_text=_("For example: field correspondent."))
+    bio = models.TextField(_("biography"), blank=True)
+
+    class Meta:
+        ordering = ["name_ar", "id"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""), name="author_name_ar_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unicode_slug(self.name_ar or self.name, SLUG_MAX_LENGTH)
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and not dated in the future."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def translated(self, language):
+        """Articles with a headline in `language` (Arabic is required, English optional)."""
+        return self.filter(**{f"headline_{language}__gt": ""})
+
+    def for_listing(self):
+        """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        )
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+class Article(models.Model):
+    Status = ArticleStatus
+
+    headline = models.CharField(_("headline"), max_length=200)
+    standfirst = models.TextField(_("standfirst"), blank=True, help_text=_("One or two sentences under the headline."))
+    body = models.TextField(_("body"), blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("Made from the Arabic headline when left empty."),
+    )
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="ArticleAuthor", related_name="articles", blank=True
+    )
+    dateline = models.CharField(_("dateline"), max_length=100, blank=True, help_text=_("Where the report was filed."))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ArticleStatus.values), name="article_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status__in=[ArticleStatus.SCHEDULED, ArticleStatus.PUBLISHED])
+                | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(headline_ar__isnull=False) & ~Q(headline_ar=""), name="article_headline_ar_not_empty"
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unicode_slug(self.headline_ar or self.headline, SLUG_MAX_LENGTH)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def byline_authors(self):
+        """The authors in byline order (uses the prefetch made by `for_listing()`)."""
+        return [byline.author for byline in self.bylines.all()]
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in order."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author_per_article"),
+        ]
+
+    def __str__(self):
+        return str(self.author)

@@ -1,0 +1,21 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Article, Author, Section
+
+
+@register(Section)
+class SectionTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = {"ar": ("name",)}
+
+
+@register(Author)
+class AuthorTranslationOptions(TranslationOptions):
+    fields = ("name", "role", "bio")
+    required_languages = {"ar": ("name",)}
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = ("headline", "standfirst", "body", "dateline")
+    required_languages = {"ar": ("headline",)}

@@ -1,0 +1,12 @@
+from django.urls import path, register_converter
+
+from . import views
+from .converters import UnicodeSlugConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+app_name = "articles"
+urlpatterns = [
+    path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="article_detail_short"),
+    path("news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+]

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+# Arabic at `/`, English at `/en/`: the language comes from the URL alone, so every page is cacheable as is.
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("", include("articles.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,68 @@
+import time
+
+from django.core.cache import caches
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.generic import ListView
+
+from articles.models import Article, Section
+from articles.views import PublishedArticlesMixin
+
+
+class HomeView(PublishedArticlesMixin, ListView):
+    template_name = "newsroom/home.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        published = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now())
+        language = get_language()
+        if language != "ar":
+            published &= Q(**{f"articles__headline_{language}__gt": ""})
+        sections = Section.objects.annotate(article_count=Count("articles", filter=published))
+        return super().get_context_data(sections=sections, **kwargs)
+
+
+def _check_database():
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any failure means "down"; the class name says which
+        return {"ok": False, "vendor": connection.vendor, "error": type(error).__name__}
+    return {"ok": True, "vendor": connection.vendor, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def _check_cache():
+    started = time.perf_counter()
+    cache = caches["default"]
+    backend = type(cache).__name__
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        ok = cache.get("healthz") == "ok"
+    except Exception as error:  # noqa: BLE001 - a dead cache must be reported, not raised
+        return {"ok": False, "backend": backend, "error": type(error).__name__}
+    return {"ok": ok, "backend": backend, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+@never_cache
+def healthz(request):
+    """
+    Machine-readable health for load balancers and monitoring.
+
+    503 when the database is unreachable (this worker cannot serve pages); 200 with status "degraded" when only the
+    cache is down, since pages are still served, uncached.
+    """
+    database, cache_state = _check_database(), _check_cache()
+    if not database["ok"]:
+        status, code = "error", 503
+    elif not cache_state["ok"]:
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, "database": database, "cache": cache_state}, status=code)

@@ -1,0 +1,31 @@
+import re
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Templates call {% static %}; the hashed-manifest storage needs `collectstatic` first, which a production
+    test covers separately."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _arabic_by_default():
+    """Each test starts in Arabic, the site's default: a request under /en/ leaves English active in the thread
+    (LocaleMiddleware activates a language and nothing deactivates it), which would leak into the next test."""
+    translation.activate("ar")
+    yield
+    translation.activate("ar")
+
+
+def html_root_attributes(html):
+    """The `lang` and `dir` of a page's <html> element."""
+    match = re.search(r"<html\b([^>]*)>", html)
+    assert match, "no <html> element"
+    attributes = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
+    return attributes.get("lang"), attributes.get("dir")

@@ -1,0 +1,73 @@
+"""The article page: canonical URL with id and Arabic slug, redirects, language handling, safe body."""
+
+from urllib.parse import unquote
+
+import pytest
+
+from articles.models import Article
+from tests.conftest import html_root_attributes
+from tests.factories import make_article, make_author
+
+
+@pytest.mark.django_db
+def test_canonical_url_carries_id_and_arabic_slug(client):
+    article = make_article(headline_ar="قوات محلية تسيطر على الباغوز")
+    assert unquote(article.get_absolute_url()) == f"/news/{article.pk}/قوات-محلية-تسيطر-على-الباغوز/"
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "قوات محلية تسيطر على الباغوز" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/news/{pk}/", "/news/{pk}/old-slug/", "/news/{pk}/%D8%AE%D8%B7%D8%A3/"])
+def test_wrong_or_missing_slug_redirects_permanently(client, path):
+    article = make_article()
+    url = article.get_absolute_url()
+    response = client.get(path.format(pk=article.pk))
+    assert response.status_code == 301
+    assert response["Location"] == url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.IN_REVIEW, Article.Status.UNPUBLISHED])
+def test_unpublished_articles_are_not_found(client, status):
+    article = make_article(status=status)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_english_page_of_a_translated_article(client):
+    article = make_article(headline_en="Ferries return", body_en="<p>The river is a road again.</p>")
+    response = client.get(f"/en{article.get_absolute_url()}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html_root_attributes(html) == ("en", "ltr")
+    assert "Ferries return" in html and "The river is a road again." in html
+
+
+@pytest.mark.django_db
+def test_english_url_of_an_untranslated_article_sends_readers_to_the_arabic_original(client):
+    url = make_article().get_absolute_url()
+    response = client.get(f"/en{url}")
+    assert response.status_code == 302
+    assert response["Location"] == url
+
+
+@pytest.mark.django_db
+def test_body_html_is_sanitised_on_output(client):
+    article = make_article(
+        body_ar='<p onclick="steal()">نص <a href="javascript:alert(1)">رابط</a></p><script>alert(1)</script>'
+        '<h2 dir="rtl">عنوان فرعي</h2><img src="https://tracker.example/p.gif">'
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<p>نص <a rel="noopener noreferrer">رابط</a></p>' in html
+    assert '<h2 dir="rtl">عنوان فرعي</h2>' in html
+    assert "alert(1)" not in html and "steal()" not in html and "tracker.example" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("authors", [1, 4])
+def test_article_page_query_count_is_fixed(client, django_assert_num_queries, authors):
+    article = make_article(authors=[make_author() for _ in range(authors)])
+    with django_assert_num_queries(2):
+        client.get(article.get_absolute_url())

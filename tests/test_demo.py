@@ -1,0 +1,41 @@
+"""`load_demo`, which `make run` calls on every start."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from articles.models import Article, Author, Section
+
+
+@pytest.mark.django_db
+def test_demo_content_fills_an_empty_database_once(client, capsys):
+    call_command("load_demo", "--force")
+    counts = (Section.objects.count(), Author.objects.count(), Article.objects.count())
+    assert counts[0] >= 4 and counts[1] >= 3 and counts[2] >= 8
+    assert "log in at /admin/ as 'editor'" in capsys.readouterr().out
+
+    call_command("load_demo", "--force")
+    assert (Section.objects.count(), Author.objects.count(), Article.objects.count()) == counts
+    assert "already has articles" in capsys.readouterr().out
+    assert get_user_model().objects.get(username="editor").check_password("newsroom-demo-editor")
+
+    arabic, english = client.get("/").content.decode(), client.get("/en/").content.decode()
+    assert "عودة العبّارات النهرية إلى الميادين" in arabic
+    assert "River ferries return to al-Mayadin" in english
+    assert "مسودة" not in arabic  # the demo draft stays hidden
+
+
+@pytest.mark.django_db
+def test_demo_articles_each_have_a_byline_and_a_section():
+    call_command("load_demo", "--force")
+    for article in Article.objects.published().for_listing():
+        assert article.byline_authors(), article.headline
+        assert article.body_ar.startswith("<p>") or article.body_ar.startswith("<h2>")
+
+
+@pytest.mark.django_db
+def test_demo_content_refuses_to_load_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG off"):
+        call_command("load_demo")
+    assert not Article.objects.exists()
