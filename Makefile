@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format messages catalogs check-catalogs migrations-check setup clean
+.PHONY: run test lint format messages catalogs check-catalogs migrations-check setup system-packages clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -31,7 +31,11 @@ run: messages
 	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/). Stop with Ctrl+C."
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: messages
+# gettext and Debian's Chromium (for the browser tests), installed when missing.
+system-packages:
+	@.ci/system-packages
+
+test: messages system-packages
 	$(BIN)/pytest
 
 lint: setup

@@ -223,7 +223,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 ADMINS = [tuple(admin.split(":", 1)) for admin in env.list("DJANGO_ADMINS", default=[])]
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console unless DJANGO_EMAIL_URL names a server, e.g. smtp+tls://user:pass@host:587.
+vars().update(env.email_url("DJANGO_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
