@@ -57,3 +57,9 @@ def test_a_forged_host_gets_the_400_page(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "طلب غير صالح" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switch_on_a_404_page_leads_to_the_other_home_page(client):
+    assert 'href="/en/" lang="en"' in client.get("/no-such-page/").content.decode()
+    assert 'href="/" lang="ar"' in client.get("/en/no-such-page/").content.decode()

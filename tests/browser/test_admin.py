@@ -1,0 +1,25 @@
+"""The editors' desk runs under the same strict CSP as the reader pages, in Arabic, right to left."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_editor_logs_in_and_opens_an_article_in_an_arabic_admin_without_csp_violations(page):
+    get_user_model().objects.create_superuser("hala", "hala@example.org", "a long enough passphrase")
+    article = make_article(headline_ar="تقرير للتحرير")
+    page.goto("/admin/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.fill("#id_username", "hala")
+    page.fill("#id_password", "a long enough passphrase")
+    page.click("[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    assert page.input_value("#id_headline_ar") == "تقرير للتحرير"
+    assert page.evaluate("getComputedStyle(document.querySelector('#id_headline_en')).direction") == "ltr"
+    page.goto("/admin/articles/article/add/")
+    assert page.locator("#id_headline_ar").is_visible()
+    assert page.console_errors == []
