@@ -4,28 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
+# Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
+MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: run test lint format messages catalogs check-catalogs migrations-check setup system-packages clean
+.PHONY: run test coverage lint format messages catalogs check-catalogs migrations-check setup system-packages clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create $(VENV): on Debian or Ubuntu, install python3-venv." >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-# Local settings: debug on and a random secret key, made once. Production sets its environment instead.
+# Local settings for `make run`: debug on and a random secret key, made once. Never deploy this file: production
+# sets its own environment (see README.md). The test suite does not read it.
 .env:
-	@printf 'DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@printf '# Local development only: never deploy this file.\nDJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 	@echo "Wrote .env for local development (DJANGO_DEBUG=1, a random DJANGO_SECRET_KEY)."
 
-setup: $(VENV)/.installed .env
+setup: $(VENV)/.installed
 
 # The compiled catalogs are committed, so a machine without gettext still runs; with gettext they are rebuilt.
 messages: setup
-	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv --verbosity=0; \
+	@if command -v msgfmt >/dev/null; then $(MANAGE_TOOLS) compilemessages --ignore=.venv --verbosity=0; \
 	else echo "gettext is not installed: using the committed .mo catalogs."; fi
 
-run: messages
+run: messages .env
 	$(MANAGE) migrate --noinput --verbosity=0
 	$(MANAGE) load_demo
 	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/). Stop with Ctrl+C."
@@ -38,6 +42,11 @@ system-packages:
 test: messages system-packages
 	$(BIN)/pytest
 
+# The suite with branch coverage (a report, not a gate).
+coverage: messages system-packages
+	$(BIN)/coverage run -m pytest -q
+	$(BIN)/coverage report
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,14 +57,14 @@ format: setup
 
 # Refresh the catalogs after changing translatable text; then fill every new entry (all six Arabic plural forms).
 catalogs: setup
-	$(MANAGE) makemessages -l ar -l en --ignore=.venv --ignore=staticfiles --no-location --no-obsolete
+	$(MANAGE_TOOLS) makemessages -l ar -l en --ignore=.venv --ignore=staticfiles --no-location --no-obsolete
 
 check-catalogs:
 	@for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check --output-file=/dev/null $$po || exit 1; done
 	@echo "Catalogs pass msgfmt --check."
 
 migrations-check: setup
-	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE_TOOLS) makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

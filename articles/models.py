@@ -26,7 +26,9 @@ class Section(models.Model):
         verbose_name_plural = _("sections")
         constraints = [
             models.CheckConstraint(
-                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""), name="section_name_ar_not_empty"
+                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""),
+                name="section_name_ar_not_empty",
+                violation_error_message=_("A section needs an Arabic name."),
             ),
         ]
 
@@ -61,7 +63,9 @@ class Author(models.Model):
         verbose_name_plural = _("authors")
         constraints = [
             models.CheckConstraint(
-                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""), name="author_name_ar_not_empty"
+                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""),
+                name="author_name_ar_not_empty",
+                violation_error_message=_("An author needs an Arabic name."),
             ),
         ]
 
@@ -80,8 +84,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def translated(self, language):
-        """Articles with a headline in `language` (Arabic is required, English optional)."""
-        return self.filter(**{f"headline_{language}__gt": ""})
+        """Articles that exist in `language`: every article in Arabic (the original, required), and in another
+        language those with a headline and a body in it."""
+        if language == settings.LANGUAGE_CODE:
+            return self
+        return self.filter(**{f"headline_{language}__gt": "", f"body_{language}__gt": ""})
 
     def for_listing(self):
         """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""
@@ -129,16 +136,27 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ArticleStatus.values), name="article_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values),
+                name="article_status_valid",
+                violation_error_message=_("Unknown article status."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=[ArticleStatus.SCHEDULED, ArticleStatus.PUBLISHED])
                 | Q(published_at__isnull=False),
                 name="article_published_has_time",
+                violation_error_message=_("A published or scheduled article needs a publication time."),
             ),
             models.CheckConstraint(
-                condition=Q(headline_ar__isnull=False) & ~Q(headline_ar=""), name="article_headline_ar_not_empty"
+                condition=Q(headline_ar__isnull=False) & ~Q(headline_ar=""),
+                name="article_headline_ar_not_empty",
+                violation_error_message=_("An article needs an Arabic headline."),
             ),
-            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="article_slug_not_empty",
+                violation_error_message=_("An article needs a slug."),
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
@@ -148,12 +166,26 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unicode_slug(self.headline_ar or self.headline, SLUG_MAX_LENGTH)
+        self.fill_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def clean(self):
+        # Model validation checks the constraints before save() runs: derive the slug first, so an editor may
+        # leave it empty.
+        self.fill_slug()
+
+    def is_translated(self, language):
+        """The instance-level twin of `ArticleQuerySet.translated()`."""
+        if language == settings.LANGUAGE_CODE:
+            return True
+        return bool(getattr(self, f"headline_{language}") and getattr(self, f"body_{language}"))
+
+    def fill_slug(self):
+        if not self.slug and (self.headline_ar or self.headline):
+            self.slug = unicode_slug(self.headline_ar or self.headline, SLUG_MAX_LENGTH)
 
     def byline_authors(self):
         """The authors in byline order (uses the prefetch made by `for_listing()`)."""

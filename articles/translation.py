@@ -19,3 +19,6 @@ class AuthorTranslationOptions(TranslationOptions):
 class ArticleTranslationOptions(TranslationOptions):
     fields = ("headline", "standfirst", "body", "dateline")
     required_languages = {"ar": ("headline",)}
+    # No fallback: an English page must not show Arabic paragraphs marked as English. Names of sections and
+    # authors do fall back to Arabic (a name is still a name), and templates isolate them with <bdi>.
+    fallback_languages = {"default": ()}

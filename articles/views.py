@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language, override
 from django.views.generic import DetailView
@@ -6,14 +7,10 @@ from .models import Article
 
 
 class PublishedArticlesMixin:
-    """The one place that decides which articles a reader may see in the active language."""
+    """Article lists: what readers may see (`published()`), in the active language."""
 
     def get_queryset(self):
-        articles = Article.objects.published().for_listing()
-        language = get_language()
-        if language != "ar":
-            articles = articles.translated(language)
-        return articles
+        return Article.objects.published().translated(get_language()).for_listing()
 
 
 class ArticleDetailView(DetailView):
@@ -25,12 +22,16 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = article = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        language = get_language()
-        if language != "ar" and not getattr(article, f"headline_{language}"):
-            # No translation yet: send the reader to the Arabic original rather than to an empty page. Not a
-            # permanent redirect, since a translation may come later.
-            with override("ar"):
+        if not article.is_translated(get_language()):
+            # No translation yet: send the reader to the original rather than to an empty page. Not a permanent
+            # redirect, since a translation may come later.
+            with override(settings.LANGUAGE_CODE):
                 return redirect(article.get_absolute_url())
         if kwargs.get("slug") != article.slug:
             return redirect(article.get_absolute_url(), permanent=True)
         return self.render_to_response(self.get_context_data(object=article))
+
+    def get_context_data(self, **kwargs):
+        # The languages this page exists in, for the language switch and the hreflang links.
+        languages = [code for code, _name in settings.LANGUAGES if self.object.is_translated(code)]
+        return super().get_context_data(page_languages=languages, **kwargs)

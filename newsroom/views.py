@@ -2,9 +2,8 @@ import time
 
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -19,11 +18,16 @@ class HomeView(PublishedArticlesMixin, ListView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        published = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=timezone.now())
-        language = get_language()
-        if language != "ar":
-            published &= Q(**{f"articles__headline_{language}__gt": ""})
-        sections = Section.objects.annotate(article_count=Count("articles", filter=published))
+        counts = dict(
+            Article.objects.published()
+            .translated(get_language())
+            .order_by()
+            .values_list("section")
+            .annotate(Count("id"))
+        )
+        sections = list(Section.objects.all())
+        for section in sections:
+            section.article_count = counts.get(section.pk, 0)
         return super().get_context_data(sections=sections, **kwargs)
 
 

@@ -5,16 +5,6 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Templates call {% static %}; the hashed-manifest storage needs `collectstatic` first, which a production
-    test covers separately."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
 def _arabic_by_default():
     """Each test starts in Arabic, the site's default: a request under /en/ leaves English active in the thread
     (LocaleMiddleware activates a language and nothing deactivates it), which would leak into the next test."""

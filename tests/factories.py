@@ -25,11 +25,14 @@ def make_author(**fields):
 
 
 def make_article(*, authors=(), **fields):
-    """A published article (an hour old) unless `status`/`published_at` say otherwise."""
+    """A published article (an hour old) unless `status`/`published_at` say otherwise; with `headline_en`, an
+    English translation too."""
     number = next(_sequence)
     fields.setdefault("headline_ar", f"خبر عاجل رقم {number} من دير الزور")
     fields.setdefault("standfirst_ar", "موجز الخبر في جملة واحدة.")
     fields.setdefault("body_ar", "<p>نص الخبر.</p>")
+    if "headline_en" in fields:
+        fields.setdefault("body_en", "<p>The story.</p>")
     fields.setdefault("status", Article.Status.PUBLISHED)
     if fields["status"] in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
         fields.setdefault("published_at", timezone.now() - timedelta(hours=1))

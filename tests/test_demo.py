@@ -16,13 +16,23 @@ def test_demo_content_fills_an_empty_database_once(client, capsys):
 
     call_command("load_demo", "--force")
     assert (Section.objects.count(), Author.objects.count(), Article.objects.count()) == counts
-    assert "already has articles" in capsys.readouterr().out
+    assert "already has content" in capsys.readouterr().out
     assert get_user_model().objects.get(username="editor").check_password("newsroom-demo-editor")
 
     arabic, english = client.get("/").content.decode(), client.get("/en/").content.decode()
     assert "عودة العبّارات النهرية إلى الميادين" in arabic
     assert "River ferries return to al-Mayadin" in english
     assert "مسودة" not in arabic  # the demo draft stays hidden
+
+
+@pytest.mark.django_db
+def test_demo_content_leaves_a_database_with_its_own_sections_alone(capsys):
+    """An outlet that has set up sections but not yet published gets no demo articles mixed in (and no crash on
+    a clashing slug)."""
+    Section.objects.create(name_ar="تقارير ميدانية")
+    call_command("load_demo", "--force")
+    assert not Article.objects.exists()
+    assert "already has content" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -35,10 +35,12 @@ def test_drafts_and_future_articles_stay_off_the_home_page(client):
 def test_english_home_lists_only_articles_translated_into_english(client):
     make_article(headline_ar="خبر بالعربية فقط")
     make_article(headline_ar="خبر مترجم", headline_en="A translated story", standfirst_en="In English too.")
+    make_article(headline_ar="عنوان مترجم فقط", headline_en="A headline without a body", body_en="")
     html = client.get("/en/").content.decode()
     assert "A translated story" in html and "In English too." in html
     assert "خبر بالعربية فقط" not in html
     assert "خبر مترجم" not in html
+    assert "A headline without a body" not in html
 
 
 @pytest.mark.django_db
@@ -59,9 +61,9 @@ def test_section_counts_use_arabic_plurals(client):
         make_article(section=eleven)
     make_article(section=one, status=Article.Status.DRAFT)
     html = client.get("/").content.decode()
-    assert re.search(r"سياسة</span>\s*<span[^>]*><bdi>مقال واحد</bdi>", html)
-    assert re.search(r"اقتصاد</span>\s*<span[^>]*><bdi>مقالان</bdi>", html)
-    assert re.search(r"ثقافة</span>\s*<span[^>]*><bdi>11 مقالًا</bdi>", html)
+    assert re.search(r"سياسة</bdi></span>\s*<span[^>]*><bdi>مقال واحد</bdi>", html)
+    assert re.search(r"اقتصاد</bdi></span>\s*<span[^>]*><bdi>مقالان</bdi>", html)
+    assert re.search(r"ثقافة</bdi></span>\s*<span[^>]*><bdi>11 مقالًا</bdi>", html)
 
 
 @pytest.mark.django_db
@@ -95,10 +97,49 @@ def test_home_is_paginated(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 15])
 def test_home_query_count_does_not_grow_with_articles_or_authors(client, django_assert_num_queries, articles):
-    """Sections with counts, the paginator's count, the articles with their section, their bylines: 4 queries."""
+    """Five queries: the paginator's count, the articles with their sections, their bylines, the sections, and the
+    published articles counted per section."""
     authors = [make_author() for _ in range(3)]
     for _ in range(articles):
         make_article(authors=authors)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_language_switch_on_an_untranslated_article_leads_to_the_english_home(client):
+    url = make_article().get_absolute_url()
+    html = client.get(url).content.decode()
+    assert 'href="/en/" lang="en" hreflang="en"' in html
+    assert 'hreflang="en"' not in html.split("</head>")[0]  # no English alternate announced to search engines
+
+
+@pytest.mark.django_db
+def test_hreflang_alternates_name_both_versions_of_a_translated_article(client):
+    url = make_article(headline_en="Ferries return").get_absolute_url()
+    head = client.get(url).content.decode().split("</head>")[0]
+    assert f'<link rel="alternate" hreflang="ar" href="http://testserver{url}">' in head
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver/en{url}">' in head
+
+
+@pytest.mark.django_db
+def test_language_switch_drops_the_query_string(client):
+    make_article()
+    assert 'href="/en/" lang="en"' in client.get("/?page=1").content.decode()
+
+
+@pytest.mark.django_db
+def test_english_page_shows_no_arabic_article_text_but_keeps_arabic_names_isolated(client):
+    section = make_section(name_ar="تقارير ميدانية", name_en="")
+    author = make_author(name_ar="ليلى الحسن", name_en="")
+    url = make_article(
+        section=section,
+        authors=[author],
+        headline_en="Ferries return",
+        standfirst_ar="موجز عربي",
+        dateline_ar="الميادين",
+    ).get_absolute_url()
+    html = client.get(f"/en{url}").content.decode()
+    assert "موجز عربي" not in html and "الميادين" not in html and "نص الخبر" not in html
+    assert "<bdi>تقارير ميدانية</bdi>" in html and "<bdi>ليلى الحسن</bdi>" in html

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, override
+from django.utils.translation import ngettext, override, trans_real
 
 from tests.conftest import html_root_attributes
 from tests.factories import make_article
@@ -35,6 +35,8 @@ def test_arabic_and_english_catalogs_translate():
         assert _("Skip to content") == "انتقل إلى المحتوى"
     with override("en"):
         assert _("Latest news") == "Latest news"
+    # English entries read like their source text, so check that the English catalog itself was loaded.
+    assert trans_real.translation("en")._catalog["Latest news"] == "Latest news"
 
 
 @pytest.mark.parametrize(("number", "expected"), ARABIC_PLURALS.items())

@@ -59,3 +59,19 @@ def test_pages_have_no_inline_script_or_style(client):
 def test_a_forged_host_is_refused(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "language"), [("/", "ar"), ("/en/", "en"), ("/no-such-page/", "ar")])
+def test_language_comes_from_the_url_alone(client, path, language):
+    """No `Vary: Accept-Language`: a browser's language preference changes nothing, so caches need not split."""
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en" if language == "ar" else "ar")
+    assert response["Content-Language"] == language
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+@pytest.mark.django_db
+def test_https_redirect_spares_the_health_probe(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code == 200

@@ -3,7 +3,11 @@
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.core.management import call_command
+
+from tests.factories import make_article
 
 STATIC = Path(settings.BASE_DIR) / "static"
 # Physical (left/right) properties and values; their logical equivalents work in both directions.
@@ -40,3 +44,22 @@ def test_fonts_are_self_hosted_woff2_with_their_licence():
         assert (STATIC / "css" / source).resolve().is_file(), source
     assert "SIL Open Font License" in (STATIC / "fonts" / "noto-naskh-arabic" / "OFL.txt").read_text()
     assert not re.search(r"https?://", stylesheet)
+
+
+@pytest.mark.django_db
+def test_pages_render_with_the_production_static_storage(client, settings, tmp_path):
+    """Production serves hashed file names from a manifest, and a `{% static %}` path missing from it is an error
+    on every page that uses it: render the pages with that storage after a real `collectstatic`."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = make_article(headline_en="Ferries return").get_absolute_url()
+    for path in ["/", "/en/", url, f"/en{url}", "/no-such-page/", "/admin/login/"]:
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert re.search(r'href="/static/(css/site|admin/css/base)\.[0-9a-f]{12}\.css"', response.content.decode()), (
+            path
+        )

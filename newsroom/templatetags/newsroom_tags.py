@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.translation import get_language, get_language_info, override
 
 register = template.Library()
@@ -11,18 +11,29 @@ def other_languages(context):
     """
     The current page in each other language, for the language switch and the `hreflang` alternates.
 
-    Each entry has `code`, `name` (in its own language) and `url`; the path is reversed in that language, so the
-    reader stays on the same page. A path that does not resolve (a 404 page) leads to that language's home page.
+    Each entry has `code`, `name` (in its own language), `url` and `same_page`. The path is reversed in that
+    language, so the reader stays on the same page. Where the page does not exist in that language (a view lists
+    the languages it exists in as `page_languages`; a 404 resolves to nothing) the link leads to that language's
+    home page instead, and `same_page` is false, so no `hreflang` alternate is announced. The query string is
+    dropped: page 7 of a list may not exist in the other language.
     """
-    path = context["request"].get_full_path()
-    current = get_language()
+    path = context["request"].path
+    available = context.get("page_languages")
+    try:
+        resolve(path)
+    except Resolver404:
+        available = ()
     alternates = []
     for code, _name in settings.LANGUAGES:
-        if code == current:
+        if code == get_language():
             continue
-        url = translate_url(path, code)
-        if url == path:
+        same_page = available is None or code in available
+        if same_page:
+            url = translate_url(path, code)
+        else:
             with override(code):
                 url = reverse("home")
-        alternates.append({"code": code, "name": get_language_info(code)["name_local"], "url": url})
+        alternates.append(
+            {"code": code, "name": get_language_info(code)["name_local"], "url": url, "same_page": same_page}
+        )
     return alternates

@@ -30,8 +30,8 @@ class Command(BaseCommand):
                 "Refusing to load demo content with DJANGO_DEBUG off: it creates an account with a published "
                 "password. Use --force on a private machine."
             )
-        if Article.objects.exists():
-            self.stdout.write("The database already has articles: demo content not loaded.")
+        if Article.objects.exists() or Section.objects.exists() or Author.objects.exists():
+            self.stdout.write("The database already has content: demo content not loaded.")
         else:
             self.load(json.loads(CONTENT.read_text(encoding="utf-8")))
         if get_user_model().objects.filter(username=DEMO_USERNAME).exists():

@@ -1,0 +1,25 @@
+"""
+Settings for the test suite: production settings (debug off) from newsroom/settings.py, with the few values a test
+run must pin. The suite never reads a developer's .env, so it behaves the same on every machine.
+"""
+
+import os
+import secrets
+
+os.environ["DJANGO_ENV_FILE"] = ""
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client and the live server speak plain HTTP; HTTPS redirects and HSTS are covered by the
+# `check --deploy` test of the real production settings and by tests that switch them on.
+os.environ.setdefault("DJANGO_HTTPS", "0")
+
+from newsroom.settings import *  # noqa: F403
+
+# Templates are rendered without `collectstatic`; the hashed-manifest storage is exercised by its own tests.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+
+if os.environ.get("DJANGO_TEST_DATABASE_TEMPLATE") and "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
+    # Django creates the test database from template1; CI names an empty database it created with a UTF-8 locale,
+    # so the suite runs on exactly that locale. (Never name a database with data in it: it would be copied.)
+    DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["DJANGO_TEST_DATABASE_TEMPLATE"]}  # noqa: F405
