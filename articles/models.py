@@ -9,15 +9,49 @@ from django.utils.translation import pgettext_lazy
 from newsroom.arabic import unicode_slug
 
 SLUG_MAX_LENGTH = 80
-# Arabic is required for names and headlines. A CHECK constraint passes when its condition is NULL, so each
-# "required in Arabic" constraint below states both halves: not NULL and not empty.
 
 
-class Section(models.Model):
+def required_in_arabic(field, *, name, message):
+    """A database CHECK that the Arabic column of translated `field` is filled. A CHECK passes when its condition
+    is NULL, so it states both halves: not NULL and not empty."""
+    column = f"{field}_ar"
+    return models.CheckConstraint(
+        condition=Q(**{f"{column}__isnull": False}) & ~Q(**{column: ""}), name=name, violation_error_message=message
+    )
+
+
+class SlugFromArabicMixin:
+    """Fills an empty `slug` from the Arabic text of `slug_source`, in clean() (model validation checks the
+    constraints before save() runs, and an editor may leave the slug empty) and in save()."""
+
+    slug_source = "name"
+
+    def clean(self):
+        super().clean()
+        self.fill_slug()
+
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
+    def fill_slug(self):
+        text = getattr(self, f"{self.slug_source}_ar") or getattr(self, self.slug_source)
+        if not self.slug and text:
+            self.slug = unicode_slug(text, SLUG_MAX_LENGTH)
+
+
+class Section(SlugFromArabicMixin, models.Model):
     """A desk of the newsroom (politics, field reports…), shown in the masthead's navigation."""
 
     name = models.CharField(pgettext_lazy("section", "name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("Made from the Arabic name when left empty."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
 
     class Meta:
@@ -25,23 +59,14 @@ class Section(models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""),
-                name="section_name_ar_not_empty",
-                violation_error_message=_("A section needs an Arabic name."),
-            ),
+            required_in_arabic("name", name="section_name_ar_not_empty", message=_("A section needs an Arabic name.")),
         ]
 
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unicode_slug(self.name_ar or self.name, SLUG_MAX_LENGTH)
-        super().save(*args, **kwargs)
 
-
-class Author(models.Model):
+class Author(SlugFromArabicMixin, models.Model):
     """A byline: a staff member with a login, or a contributor without one."""
 
     user = models.OneToOneField(
@@ -53,7 +78,14 @@ class Author(models.Model):
         related_name="author_profile",
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=150)
-    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("Made from the Arabic name when left empty."),
+    )
     role = models.CharField(_("role"), max_length=150, blank=True, help_text=_("For example: field correspondent."))
     bio = models.TextField(_("biography"), blank=True)
 
@@ -62,20 +94,11 @@ class Author(models.Model):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(name_ar__isnull=False) & ~Q(name_ar=""),
-                name="author_name_ar_not_empty",
-                violation_error_message=_("An author needs an Arabic name."),
-            ),
+            required_in_arabic("name", name="author_name_ar_not_empty", message=_("An author needs an Arabic name.")),
         ]
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unicode_slug(self.name_ar or self.name, SLUG_MAX_LENGTH)
-        super().save(*args, **kwargs)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -105,7 +128,7 @@ class ArticleStatus(models.TextChoices):
     UNPUBLISHED = "unpublished", _("Unpublished")
 
 
-class Article(models.Model):
+class Article(SlugFromArabicMixin, models.Model):
     Status = ArticleStatus
 
     headline = models.CharField(_("headline"), max_length=200)
@@ -129,6 +152,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    slug_source = "headline"
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -147,10 +171,8 @@ class Article(models.Model):
                 name="article_published_has_time",
                 violation_error_message=_("A published or scheduled article needs a publication time."),
             ),
-            models.CheckConstraint(
-                condition=Q(headline_ar__isnull=False) & ~Q(headline_ar=""),
-                name="article_headline_ar_not_empty",
-                violation_error_message=_("An article needs an Arabic headline."),
+            required_in_arabic(
+                "headline", name="article_headline_ar_not_empty", message=_("An article needs an Arabic headline.")
             ),
             models.CheckConstraint(
                 condition=~Q(slug=""),
@@ -165,27 +187,14 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
-        self.fill_slug()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
-
-    def clean(self):
-        # Model validation checks the constraints before save() runs: derive the slug first, so an editor may
-        # leave it empty.
-        self.fill_slug()
 
     def is_translated(self, language):
         """The instance-level twin of `ArticleQuerySet.translated()`."""
         if language == settings.LANGUAGE_CODE:
             return True
         return bool(getattr(self, f"headline_{language}") and getattr(self, f"body_{language}"))
-
-    def fill_slug(self):
-        if not self.slug and (self.headline_ar or self.headline):
-            self.slug = unicode_slug(self.headline_ar or self.headline, SLUG_MAX_LENGTH)
 
     def byline_authors(self):
         """The authors in byline order (uses the prefetch made by `for_listing()`)."""

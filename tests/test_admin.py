@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from articles.models import Article
+from articles.models import Article, Section
 from tests.factories import make_section
 
 
@@ -65,3 +65,12 @@ def test_the_admin_is_closed_to_anonymous_visitors(client):
     response = client.get("/admin/articles/article/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+def test_a_section_saved_with_an_empty_slug_gets_one_from_the_arabic_name(editor_client):
+    response = editor_client.post(
+        "/admin/articles/section/add/", {"name_ar": "تقارير ميدانية", "name_en": "", "slug": "", "position": "0"}
+    )
+    assert response.status_code == 302
+    assert Section.objects.get().slug == "تقارير-ميدانية"
