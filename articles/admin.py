@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Article, ArticleAuthor, Author, Section
+from .models import Article, ArticleAuthor, Author, Section, Tag
 
 
 class LatinFieldsMixin:
@@ -43,3 +43,10 @@ class ArticleAdmin(LatinFieldsMixin, TranslationAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["section"]
     inlines = [BylineInline]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "normalized"]
+    readonly_fields = ["normalized"]

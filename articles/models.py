@@ -5,8 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import TagBase, TaggedItemBase
 
-from newsroom.arabic import unicode_slug
+from newsroom.arabic import tag_key, unicode_slug
 
 SLUG_MAX_LENGTH = 80
 
@@ -101,6 +103,61 @@ class Author(SlugFromArabicMixin, models.Model):
         return self.name
 
 
+class TagManager(models.Manager):
+    def for_name(self, name):
+        """The tag for `name`, created if none exists: spelling variants of one name («الباغوز», «باغوز»,
+        «البَاغُوز») all find the same tag, through `tag_key()`. The first spelling entered is the one shown."""
+        name = " ".join(name.split())
+        tag, _created = self.get_or_create(normalized=tag_key(name), defaults={"name": name})
+        return tag
+
+
+class Tag(TagBase):
+    """A place, actor or topic. Tags are shared by all articles and match across Arabic spelling variants."""
+
+    normalized = models.CharField(_("matching key"), max_length=100, unique=True, editable=False)
+
+    objects = TagManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.CheckConstraint(condition=~Q(normalized=""), name="tag_normalized_not_empty"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.normalized = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag, i=None):
+        slug = unicode_slug(tag, SLUG_MAX_LENGTH)
+        return f"{slug}-{i}" if i is not None else slug
+
+
+class ArticleTagManager(_TaggableManager):
+    """taggit's manager, resolving tag names through `Tag.objects.for_name()` so variants merge."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        resolved = [Tag.objects.for_name(tag) if isinstance(tag, str) else tag for tag in tags if tag_key(str(tag))]
+        return super()._to_tag_model_instances(resolved, tag_kwargs)
+
+
+class TaggedArticle(TaggedItemBase):
+    """The link between an article and a tag, with a real foreign key (not taggit's generic relation)."""
+
+    content_object = models.ForeignKey("Article", verbose_name=_("article"), on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique"),
+        ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and not dated in the future."""
@@ -146,6 +203,13 @@ class Article(SlugFromArabicMixin, models.Model):
         Author, verbose_name=_("authors"), through="ArticleAuthor", related_name="articles", blank=True
     )
     dateline = models.CharField(_("dateline"), max_length=100, blank=True, help_text=_("Where the report was filed."))
+    tags = TaggableManager(
+        verbose_name=_("tags"),
+        through=TaggedArticle,
+        manager=ArticleTagManager,
+        blank=True,
+        help_text=_("Places, people and organisations, separated by commas."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -32,3 +32,57 @@ def unicode_slug(text: str, max_length: int = 80) -> str:
     window = slug[: max_length + 1]
     cut = window.rsplit("-", 1)[0] if "-" in window else ""
     return cut.rstrip("-") or slug[:max_length]
+
+
+# Marks that change how a word is read aloud, not which word it is: tashkeel (harakat, tanween, shadda, sukun),
+# Quranic annotation signs and the superscript alef. Tatweel (U+0640) only stretches a joined letter.
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
+# Zero-width and bidi control characters: invisible, and a favourite way to slip past keyword filters.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad]")
+_LETTER_FOLDS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ی": "ي",  # Persian yeh
+        "ک": "ك",  # Persian keheh
+        "ە": "ه",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_arabic(text: str, *, fold_taa_marbuta: bool = True) -> str:
+    """
+    One spelling for every way of writing the same Arabic word, for matching (search, tags, block-lists), never
+    for display.
+
+    Applies NFKC (presentation forms such as «ﻻ» become «لا»), drops tashkeel, tatweel and invisible control
+    characters, folds hamza carriers and alef forms to bare alef, alef maqsura to yeh, Persian look-alike letters to
+    Arabic ones, Arabic-Indic and Persian digits to ASCII, and (by default) taa marbuta to heh. Latin text is
+    case-folded and runs of white space become one space.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _MARKS.sub("", text)
+    text = text.translate(_LETTER_FOLDS).translate(_DIGITS)
+    if fold_taa_marbuta:
+        text = text.replace("ة", "ه")
+    return _WHITESPACE.sub(" ", text).strip().casefold()
+
+
+def _without_article(word: str) -> str:
+    # «ال» goes only when at least three letters remain, so «الله» or «الى» keep theirs.
+    return word[2:] if word.startswith("ال") and len(word) >= 5 else word
+
+
+def tag_key(name: str) -> str:
+    """
+    The identity of a tag: «الباغوز», «باغوز» and «البَاغُوز» are one tag, as are «غزة» and «غزه». The normalised
+    form with the definite article dropped from each word.
+    """
+    return " ".join(_without_article(word) for word in normalize_arabic(name).split(" "))
