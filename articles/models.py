@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager, _TaggableManager
@@ -40,6 +42,99 @@ class SlugFromArabicMixin:
         text = getattr(self, f"{self.slug_source}_ar") or getattr(self, self.slug_source)
         if not self.slug and text:
             self.slug = unicode_slug(text, SLUG_MAX_LENGTH)
+
+
+class OriginalsStorage(LazyObject):
+    """Where uploaded originals live: settings.STORAGES["originals"], a storage the web server does not publish.
+    Looked up lazily, like Django's default_storage, so a settings change (in tests) takes effect."""
+
+    def _setup(self):
+        self._wrapped = storages["originals"]
+
+
+originals_storage = OriginalsStorage()
+
+
+def get_originals_storage():
+    # A module-level callable, so migrations refer to it instead of serialising a storage.
+    return originals_storage
+
+
+class Image(models.Model):
+    """
+    A photo: the original (metadata stripped, kept privately) and its renditions, made at upload time.
+
+    Create and replace photos through `articles.services.image_store()`, which validates and re-encodes them.
+    """
+
+    original = models.ImageField(
+        _("original"), storage=get_originals_storage, width_field="width", height_field="height", editable=False
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    alt = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        help_text=_("What the photo shows, for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=150, blank=True, help_text=_("Who took the photo."))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [
+            required_in_arabic(
+                "alt", name="image_alt_ar_not_empty", message=_("A photo needs Arabic alternative text.")
+            ),
+        ]
+
+    def __str__(self):
+        return self.alt
+
+    def rendition(self, width, image_format="jpeg"):
+        """The widest rendition of `image_format` not wider than `width` (the narrowest if none is)."""
+        candidates = sorted(
+            (r for r in self.renditions.all() if r.format == image_format), key=lambda rendition: rendition.width
+        )
+        fitting = [r for r in candidates if r.width <= width]
+        return fitting[-1] if fitting else (candidates[0] if candidates else None)
+
+
+class Rendition(models.Model):
+    """One resized copy of a photo, in one format, as readers download it."""
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    image = models.ForeignKey(Image, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    format = models.CharField(_("format"), max_length=8, choices=Format)
+    file = models.FileField(_("file"))
+
+    class Meta:
+        ordering = ["image", "width", "format"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(fields=["image", "width", "format"], name="rendition_unique_size_format"),
+            models.CheckConstraint(condition=Q(format__in=["webp", "jpeg"]), name="rendition_format_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.width}w {self.format}"
 
 
 class Section(SlugFromArabicMixin, models.Model):
@@ -90,6 +185,9 @@ class Author(SlugFromArabicMixin, models.Model):
     )
     role = models.CharField(_("role"), max_length=150, blank=True, help_text=_("For example: field correspondent."))
     bio = models.TextField(_("biography"), blank=True)
+    photo = models.ForeignKey(
+        Image, verbose_name=_("photo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["name_ar", "id"]
@@ -158,6 +256,41 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+class AuthorLink(models.Model):
+    """A place to find an author elsewhere: their site or a social network profile."""
+
+    class Kind(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        X = "x", "X"
+        FACEBOOK = "facebook", "Facebook"
+        TELEGRAM = "telegram", "Telegram"
+        INSTAGRAM = "instagram", "Instagram"
+        YOUTUBE = "youtube", "YouTube"
+        LINKEDIN = "linkedin", "LinkedIn"
+
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    url = models.URLField(_("address"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["website", "x", "facebook", "telegram", "instagram", "youtube", "linkedin"]),
+                name="author_link_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(url__startswith="https://") | Q(url__startswith="http://"), name="author_link_url_is_web"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and not dated in the future."""
@@ -203,6 +336,14 @@ class Article(SlugFromArabicMixin, models.Model):
         Author, verbose_name=_("authors"), through="ArticleAuthor", related_name="articles", blank=True
     )
     dateline = models.CharField(_("dateline"), max_length=100, blank=True, help_text=_("Where the report was filed."))
+    featured_image = models.ForeignKey(
+        Image,
+        verbose_name=_("featured photo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="featured_in",
+    )
     tags = TaggableManager(
         verbose_name=_("tags"),
         through=TaggedArticle,

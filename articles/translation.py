@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Author, Section
+from .models import Article, Author, Image, Section
 
 
 @register(Section)
@@ -22,3 +22,9 @@ class ArticleTranslationOptions(TranslationOptions):
     # No fallback: an English page must not show Arabic paragraphs marked as English. Names of sections and
     # authors do fall back to Arabic (a name is still a name), and templates isolate them with <bdi>.
     fallback_languages = {"default": ()}
+
+
+@register(Image)
+class ImageTranslationOptions(TranslationOptions):
+    fields = ("alt", "caption", "credit")
+    required_languages = {"ar": ("alt",)}

@@ -155,8 +155,12 @@ STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticf
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Originals of uploaded photos live outside MEDIA_ROOT, so the web server that publishes /media/ never serves
+# them; readers get renditions only.
+PRIVATE_MEDIA_ROOT = Path(env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": {"BACKEND": "newsroom.storage.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
         # Hashed, pre-compressed file names in production so static files can be cached for a year.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -235,6 +239,13 @@ ADMINS = [(name, address) for name, address in getaddresses([env.str("DJANGO_ADM
 vars().update(env.email_url("DJANGO_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Photos: uploads larger than these are refused with a message; renditions are made at these widths (pixels).
+NEWSROOM_IMAGE_MAX_BYTES = env.int("NEWSROOM_IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
+NEWSROOM_IMAGE_MAX_PIXELS = env.int("NEWSROOM_IMAGE_MAX_PIXELS", default=50_000_000)
+NEWSROOM_RENDITION_WIDTHS = (480, 960, 1600)
+# Uploads are streamed to a temporary file above this size instead of being held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Product settings. The outlet's name, per language (the defaults name the demo outlet).
 NEWSROOM_SITE_NAME = {

@@ -19,3 +19,13 @@ def html_root_attributes(html):
     assert match, "no <html> element"
     attributes = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
     return attributes.get("lang"), attributes.get("dir")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded photos and their renditions go to a fresh folder for each test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "originals": {**settings.STORAGES["originals"], "OPTIONS": {"location": tmp_path / "private"}},
+    }

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from articles.models import Article, Section
+from articles.models import Article, Image, Section
+from tests import photos
 from tests.factories import make_section
 
 
@@ -74,3 +75,37 @@ def test_a_section_saved_with_an_empty_slug_gets_one_from_the_arabic_name(editor
     )
     assert response.status_code == 302
     assert Section.objects.get().slug == "تقارير-ميدانية"
+
+
+@pytest.mark.django_db
+def test_an_editor_uploads_a_photo_and_gets_clean_renditions(editor_client):
+    response = editor_client.post(
+        "/admin/articles/image/add/",
+        {"alt_ar": "عبّارة على نهر الفرات", "alt_en": "", "caption_ar": "", "caption_en": "", "credit_ar": "ليلى",
+         "credit_en": "", "upload": photos.camera_jpeg()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.uploaded_by.username == "hala"
+    assert image.renditions.count() == 2  # upright it is 480 wide: one width, as WebP and JPEG
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (photos.decompression_bomb, "ميغابكسل"),
+        (photos.not_an_image, "هذا الملف ليس صورة"),
+    ],
+)
+def test_a_refused_upload_shows_an_arabic_message_and_keeps_the_typed_text(editor_client, upload, message):
+    response = editor_client.post(
+        "/admin/articles/image/add/",
+        {"alt_ar": "نص بديل كتبه المحرر", "alt_en": "", "caption_ar": "", "caption_en": "", "credit_ar": "",
+         "credit_en": "", "upload": upload()},
+    )  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "نص بديل كتبه المحرر" in html
+    assert not Image.objects.exists()

@@ -1,0 +1,56 @@
+"""Photo files for tests, made with Pillow: a camera JPEG full of metadata, a decompression bomb, a fake."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+GPS_IFD, EXIF_IFD = 0x8825, 0x8769
+ORIENTATION, MAKE, MODEL, BODY_SERIAL = 0x0112, 0x010F, 0x0110, 0xA431
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="35,20.5N" '
+    b'exif:GPSLongitude="40,8.9E"/></rdf:RDF></x:xmpmeta>'
+)
+
+
+def camera_jpeg(width=640, height=480, name="صورة من الميدان.jpg"):
+    """A landscape JPEG as a phone writes it: GPS position, camera make, model and serial, an XMP packet, and an
+    orientation tag saying "rotate 90° clockwise to display" (so it is shown portrait)."""
+    picture = Image.new("RGB", (width, height), (220, 200, 40))
+    ImageDraw.Draw(picture).rectangle((0, 0, width // 4, height // 4), fill=(20, 40, 160))  # marks the top-left
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    exif[MAKE] = "PhoneMaker"
+    exif[MODEL] = "Field Phone 12"
+    exif.get_ifd(EXIF_IFD)[BODY_SERIAL] = "SN-0042-SECRET"
+    gps = exif.get_ifd(GPS_IFD)
+    gps[1], gps[2], gps[3], gps[4] = "N", (35.0, 20.0, 30.0), "E", (40.0, 8.0, 54.0)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif, xmp=XMP, quality=90)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def png(width=300, height=200, name="chart.png", mode="RGBA"):
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height), (10, 120, 90, 128) if mode == "RGBA" else 128).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def decompression_bomb(side=20_000):
+    """A 1-bit PNG of side × side pixels: a few dozen kilobytes that decode to hundreds of megapixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, "PNG", optimize=True)
+    return SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+
+
+def not_an_image():
+    """An SVG with a script, renamed to .jpg and sent with an image content type."""
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    return SimpleUploadedFile("photo.jpg", svg, content_type="image/jpeg")
+
+
+def gif():
+    buffer = io.BytesIO()
+    Image.new("P", (20, 20)).save(buffer, "GIF")
+    return SimpleUploadedFile("animation.gif", buffer.getvalue(), content_type="image/gif")
