@@ -1,7 +1,9 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 from modeltranslation.admin import TranslationAdmin
 
 from . import images, services
@@ -97,14 +99,128 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ["author"]
 
 
+class ArticleForm(forms.ModelForm):
+    schedule_for = forms.SplitDateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=admin.widgets.AdminSplitDateTime,
+        help_text=_("Leave empty to publish at once; a future time schedules the article."),
+    )
+
+    class Meta:
+        model = Article
+        # Status and publication time are not form fields: only the workflow buttons (services) change them.
+        fields = [
+            *(
+                f"{name}_{language}"
+                for name in ("headline", "standfirst", "body", "dateline")
+                for language in ("ar", "en")
+            ),
+            "slug",
+            "section",
+            "featured_image",
+            "tags",
+        ]
+
+
+# The workflow buttons of the article form: the POSTed value → the service it calls.
+WORKFLOW_ACTIONS = {
+    "submit": services.article_submit,
+    "return_to_draft": services.article_return_to_draft,
+    "publish": services.article_publish,
+    "unpublish": services.article_unpublish,
+}
+
+
 @admin.register(Article)
 class ArticleAdmin(LatinFieldsMixin, TranslationAdmin):
-    list_display = ["headline", "section", "status", "published_at"]
-    list_filter = ["status", "section"]
+    form = ArticleForm
+    list_display = ["headline", "section", "status", "published_at", "byline"]
+    list_filter = ["status", "section", ("bylines__author", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["headline_ar", "headline_en"]
     date_hierarchy = "published_at"
-    list_select_related = ["section"]
+    readonly_fields = ["status", "published_at", "created_by"]
     inlines = [BylineInline]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    change_form_template = "admin/articles/article/change_form.html"
+
+    @admin.display(description=_("byline"))
+    def byline(self, article):
+        return pgettext("list separator", ", ").join(author.name for author in article.byline_authors())
+
+    def get_queryset(self, request):
+        articles = super().get_queryset(request).select_related("section").prefetch_related("bylines__author")
+        return articles.visible_to(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        """Reporters edit their own drafts only; editors edit everything."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("articles.edit_any_article"):
+            return True
+        return obj.status == Article.Status.DRAFT and obj.is_by(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and request.user.has_perm("articles.edit_any_article")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._run_workflow_button(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._run_workflow_button(request, obj)
+        return super().response_change(request, obj)
+
+    def _run_workflow_button(self, request, article):
+        """After the text is saved (bylines included), apply the workflow button that was pressed, if any."""
+        action = WORKFLOW_ACTIONS.get(request.POST.get("_workflow", ""))
+        if action is None:
+            return
+        extra = {"at": self._schedule_time(request)} if action is services.article_publish else {}
+        self._apply(request, action, article, **extra)
+
+    def _schedule_time(self, request):
+        field = ArticleForm.base_fields["schedule_for"]
+        try:
+            return field.clean([request.POST.get("schedule_for_0", ""), request.POST.get("schedule_for_1", "")])
+        except forms.ValidationError:
+            return None
+
+    def _apply(self, request, action, article, **extra):
+        try:
+            action(article=article, by=request.user, **extra)
+        except (PermissionDenied, ValidationError) as refusal:
+            message = refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)
+            self.message_user(request, f"«{article}»: {message}", messages.ERROR)
+            return False
+        return True
+
+    def _bulk(self, request, queryset, action):
+        """Apply a service to each selected article; refusals are reported one by one, successes counted."""
+        done = sum(self._apply(request, action, article) for article in queryset)
+        if done:
+            message = ngettext("%(count)s article changed.", "%(count)s articles changed.", done) % {"count": done}
+            self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Submit the selected articles for review"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, services.article_submit)
+
+    @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.article_publish)
+
+    @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.article_unpublish)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
 
 
 @admin.register(Tag)

@@ -1,3 +1,6 @@
+import functools
+import operator
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -293,8 +296,17 @@ class AuthorLink(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see: published, and not dated in the future."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What readers may see: published or scheduled, once the publication time has come. A scheduled article
+        appears on time even if the `publish_scheduled` command has not run yet."""
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], published_at__lte=timezone.now()
+        )
+
+    def visible_to(self, user):
+        """The articles `user` may open in the editors' desk: all for editors, their own for reporters."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
 
     def translated(self, language):
         """Articles that exist in `language`: every article in Arabic (the original, required), and in another
@@ -353,6 +365,15 @@ class Article(SlugFromArabicMixin, models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -362,6 +383,10 @@ class Article(SlugFromArabicMixin, models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
+        permissions = [
+            ("edit_any_article", _("Can edit any article, not only their own")),
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+        ]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [
@@ -401,9 +426,72 @@ class Article(SlugFromArabicMixin, models.Model):
             return True
         return bool(getattr(self, f"headline_{language}") and getattr(self, f"body_{language}"))
 
+    def is_by(self, user):
+        """Whether `user` created this article or is in its byline."""
+        if not user.is_authenticated:
+            return False
+        return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
+
     def byline_authors(self):
         """The authors in byline order (uses the prefetch made by `for_listing()`)."""
         return [byline.author for byline in self.bylines.all()]
+
+
+# The editorial workflow: which status may follow which. Services change status only along these edges, and
+# the transition log's CHECK constraint refuses any other pair.
+TRANSITIONS = {
+    (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW),
+    (ArticleStatus.IN_REVIEW, ArticleStatus.DRAFT),
+    (ArticleStatus.DRAFT, ArticleStatus.PUBLISHED),
+    (ArticleStatus.DRAFT, ArticleStatus.SCHEDULED),
+    (ArticleStatus.IN_REVIEW, ArticleStatus.PUBLISHED),
+    (ArticleStatus.IN_REVIEW, ArticleStatus.SCHEDULED),
+    (ArticleStatus.SCHEDULED, ArticleStatus.PUBLISHED),
+    (ArticleStatus.SCHEDULED, ArticleStatus.UNPUBLISHED),
+    (ArticleStatus.PUBLISHED, ArticleStatus.UNPUBLISHED),
+    (ArticleStatus.UNPUBLISHED, ArticleStatus.PUBLISHED),
+    (ArticleStatus.UNPUBLISHED, ArticleStatus.SCHEDULED),
+    (ArticleStatus.UNPUBLISHED, ArticleStatus.DRAFT),
+}
+
+
+class ArticleTransition(models.Model):
+    """One step of an article through the workflow: who moved it, from where to where, and when."""
+
+    article = models.ForeignKey(
+        "Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=ArticleStatus)
+    to_status = models.CharField(_("to"), max_length=16, choices=ArticleStatus)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system made the change (a scheduled article coming due)."),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.or_,
+                    (Q(from_status=source, to_status=target) for source, target in sorted(TRANSITIONS)),
+                ),
+                name="article_transition_allowed",
+                violation_error_message=_("This change of status is not part of the workflow."),
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "-at"], name="article_transition_idx")]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class ArticleAuthor(models.Model):

@@ -3,11 +3,14 @@ State changes of the editorial desk. Views, admin actions and commands call thes
 state or stored photo files.
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import images
-from .models import Image, Rendition
+from .models import TRANSITIONS, Article, ArticleTransition, Image, Rendition
 
 
 def image_store(*, image: Image, upload, by=None) -> Image:
@@ -51,3 +54,87 @@ def image_store(*, image: Image, upload, by=None) -> Image:
             file_storage.delete(file_name)
         raise
     return image
+
+
+# The editorial workflow. Every status change goes through these functions: they check the user's role, follow
+# only the edges in models.TRANSITIONS, update the row only if nobody changed its status meanwhile, and log the
+# step in ArticleTransition (whose CHECK constraint refuses any pair outside the workflow).
+
+
+def _can_write(user, article) -> bool:
+    return user.has_perm("articles.edit_any_article") or (
+        user.has_perm("articles.change_article") and article.is_by(user)
+    )
+
+
+def _require(allowed: bool, message):
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _move(*, article: Article, to_status: str, by, published_at=None) -> Article:
+    with transaction.atomic():
+        current = Article.objects.select_for_update().only("status", "published_at").get(pk=article.pk)
+        if (current.status, to_status) not in TRANSITIONS:
+            raise ValidationError(
+                _("An article that is “%(current)s” cannot become “%(target)s”."),
+                code="transition_not_allowed",
+                params={
+                    "current": Article.Status(current.status).label,
+                    "target": Article.Status(to_status).label,
+                },
+            )
+        changes = {"status": to_status, "updated_at": timezone.now()}
+        if published_at is not None:
+            changes["published_at"] = published_at
+        if not Article.objects.filter(pk=article.pk, status=current.status).update(**changes):
+            raise ValidationError(_("Someone else changed this article's status just now."), code="concurrent_change")
+        ArticleTransition.objects.create(article=article, from_status=current.status, to_status=to_status, by=by)
+    for field, value in changes.items():
+        setattr(article, field, value)
+    return article
+
+
+def article_submit(*, article: Article, by) -> Article:
+    """A reporter (or editor) sends a draft to the editors for review."""
+    _require(_can_write(by, article), _("You can only submit your own articles."))
+    return _move(article=article, to_status=Article.Status.IN_REVIEW, by=by)
+
+
+def article_return_to_draft(*, article: Article, by) -> Article:
+    """Back to draft: an editor returns an article for more work, or its reporter withdraws it from review."""
+    if article.status == Article.Status.UNPUBLISHED:
+        _require(by.has_perm("articles.publish_article"), _("Only editors can reopen an unpublished article."))
+    else:
+        _require(_can_write(by, article), _("You can only withdraw your own articles."))
+    return _move(article=article, to_status=Article.Status.DRAFT, by=by)
+
+
+def article_publish(*, article: Article, by, at=None) -> Article:
+    """
+    An editor publishes now (`at` empty or past) or schedules for `at`. A scheduled article appears on the site at
+    that time by itself (`Article.objects.published()`); `publish_scheduled` later records the step.
+    """
+    _require(by.has_perm("articles.publish_article"), _("Only editors can publish articles."))
+    now = timezone.now()
+    if at is not None and at > now:
+        return _move(article=article, to_status=Article.Status.SCHEDULED, by=by, published_at=at)
+    return _move(article=article, to_status=Article.Status.PUBLISHED, by=by, published_at=at or now)
+
+
+def article_unpublish(*, article: Article, by) -> Article:
+    """An editor takes a published (or scheduled) article off the site."""
+    _require(by.has_perm("articles.publish_article"), _("Only editors can unpublish articles."))
+    return _move(article=article, to_status=Article.Status.UNPUBLISHED, by=by)
+
+
+def article_publish_due(*, now=None) -> list[Article]:
+    """Record as published every scheduled article whose time has come (safe to run at any time, and twice)."""
+    now = now or timezone.now()
+    done = []
+    for article in Article.objects.filter(status=Article.Status.SCHEDULED, published_at__lte=now).only("pk"):
+        try:
+            done.append(_move(article=article, to_status=Article.Status.PUBLISHED, by=None))
+        except ValidationError:
+            continue  # another run (or an editor) moved it first
+    return done

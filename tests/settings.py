@@ -23,3 +23,6 @@ if os.environ.get("DJANGO_TEST_DATABASE_TEMPLATE") and "postgresql" in DATABASES
     # Django creates the test database from template1; CI names an empty database it created with a UTF-8 locale,
     # so the suite runs on exactly that locale. (Never name a database with data in it: it would be copied.)
     DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["DJANGO_TEST_DATABASE_TEMPLATE"]}  # noqa: F405
+
+# Hashing a password with the production hasher takes a third of a second by design; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

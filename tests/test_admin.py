@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from articles.models import Article, Image, Section
 from tests import photos
@@ -43,13 +44,21 @@ def test_an_article_saved_with_an_empty_slug_gets_one_from_the_arabic_headline(e
 
 
 @pytest.mark.django_db
-def test_publishing_without_a_time_is_refused_with_an_arabic_message(editor_client):
+def test_the_article_form_cannot_set_the_status(editor_client):
+    """Status changes only through the workflow buttons: a forged `status` field is ignored."""
     response = editor_client.post(
         "/admin/articles/article/add/", _article_form(make_section(), status=Article.Status.PUBLISHED)
     )
-    assert response.status_code == 200
-    assert "يحتاج المقال المنشور أو المجدول إلى وقت نشر." in response.content.decode()
-    assert not Article.objects.exists()
+    assert response.status_code == 302
+    assert Article.objects.get().status == Article.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_an_impossible_state_is_refused_with_an_arabic_message():
+    article = Article(headline_ar="عنوان", section=make_section(), status=Article.Status.PUBLISHED)
+    with pytest.raises(ValidationError) as refused:
+        article.full_clean()
+    assert "يحتاج المقال المنشور أو المجدول إلى وقت نشر." in str(refused.value)
 
 
 @pytest.mark.django_db

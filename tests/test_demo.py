@@ -12,12 +12,16 @@ def test_demo_content_fills_an_empty_database_once(client, capsys):
     call_command("load_demo", "--force")
     counts = (Section.objects.count(), Author.objects.count(), Article.objects.count())
     assert counts[0] >= 4 and counts[1] >= 3 and counts[2] >= 8
-    assert "log in at /admin/ as 'editor'" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "log in at /admin/ as 'editor'" in output and "as 'reporter'" in output
 
     call_command("load_demo", "--force")
     assert (Section.objects.count(), Author.objects.count(), Article.objects.count()) == counts
     assert "already has content" in capsys.readouterr().out
-    assert get_user_model().objects.get(username="editor").check_password("newsroom-demo-editor")
+    editor, reporter = (get_user_model().objects.get(username=name) for name in ("editor", "reporter"))
+    assert editor.check_password("newsroom-demo-password") and reporter.check_password("newsroom-demo-password")
+    assert editor.has_perm("articles.publish_article") and not reporter.has_perm("articles.publish_article")
+    assert Article.objects.filter(created_by=reporter).exists()
 
     arabic, english = client.get("/").content.decode(), client.get("/en/").content.decode()
     assert "عودة العبّارات النهرية إلى الميادين" in arabic

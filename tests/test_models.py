@@ -22,11 +22,13 @@ def test_section_and_author_slugs_come_from_the_arabic_name():
 
 @pytest.mark.django_db
 def test_published_queryset_honours_status_and_time():
-    visible = make_article()
+    visible = make_article(published_at=timezone.now() - timezone.timedelta(hours=2))
+    due = make_article(status=Article.Status.SCHEDULED, published_at=timezone.now() - timezone.timedelta(minutes=1))
     make_article(published_at=timezone.now() + timezone.timedelta(minutes=5))
+    make_article(status=Article.Status.SCHEDULED, published_at=timezone.now() + timezone.timedelta(minutes=5))
     make_article(status=Article.Status.DRAFT)
-    make_article(status=Article.Status.SCHEDULED)
-    assert list(Article.objects.published()) == [visible]
+    make_article(status=Article.Status.UNPUBLISHED)
+    assert list(Article.objects.published()) == [due, visible]
 
 
 def _refused(**fields):

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from ..models import Article
 from ..sanitize import clean_body
 
 register = template.Library()
@@ -10,3 +12,18 @@ register = template.Library()
 def article_body(html):
     """Render stored article HTML through the sanitiser, never as trusted markup."""
     return mark_safe(clean_body(html or ""))  # noqa: S308 - nh3 output is safe by construction
+
+
+@register.simple_tag
+def editorial_queue(user, limit=20):
+    """For the admin home: the articles waiting for review and those scheduled, as (heading, articles) pairs.
+    Empty for users who cannot see articles (moderators)."""
+    if not user.has_perm("articles.view_article"):
+        return []
+    articles = Article.objects.visible_to(user)
+    in_review = articles.filter(status=Article.Status.IN_REVIEW).order_by("-updated_at")
+    scheduled = articles.filter(status=Article.Status.SCHEDULED).order_by("published_at")
+    return [
+        (_("Waiting for review"), list(in_review.only("headline_ar", "headline_en", "status", "updated_at")[:limit])),
+        (_("Scheduled"), list(scheduled.only("headline_ar", "headline_en", "status", "published_at")[:limit])),
+    ]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -11,13 +12,14 @@ from django.utils import timezone
 from articles.models import Article, ArticleAuthor, Author, Section
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
-DEMO_USERNAME = "editor"
-# A published password is acceptable only because this command refuses to run in production (DEBUG off).
-DEMO_PASSWORD = "newsroom-demo-editor"  # noqa: S105
+# Demo accounts: (username, group, the demo author they write as). Published passwords are acceptable only because
+# this command refuses to run in production (DEBUG off).
+DEMO_ACCOUNTS = [("editor", "editor", None), ("reporter", "reporter", "layla")]
+DEMO_PASSWORD = "newsroom-demo-password"  # noqa: S105
 
 
 class Command(BaseCommand):
-    help = "Load the demo newsroom (sections, authors, articles and an editor account) into an empty database."
+    help = "Load the demo newsroom (sections, authors, articles, an editor and a reporter) into an empty database."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -34,19 +36,17 @@ class Command(BaseCommand):
             self.stdout.write("The database already has content: demo content not loaded.")
         else:
             self.load(json.loads(CONTENT.read_text(encoding="utf-8")))
-        if get_user_model().objects.filter(username=DEMO_USERNAME).exists():
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo editor: log in at /{settings.ADMIN_PATH} as {DEMO_USERNAME!r} "
-                    f"with the password {DEMO_PASSWORD!r}."
+        for username, group, _author in DEMO_ACCOUNTS:
+            if get_user_model().objects.filter(username=username).exists():
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Demo {group}: log in at /{settings.ADMIN_PATH} as {username!r} "
+                        f"with the password {DEMO_PASSWORD!r}."
+                    )
                 )
-            )
 
     @transaction.atomic
     def load(self, content):
-        user_model = get_user_model()
-        if not user_model.objects.filter(username=DEMO_USERNAME).exists():
-            user_model.objects.create_superuser(DEMO_USERNAME, "editor@example.org", DEMO_PASSWORD)
         sections = {
             item["key"]: Section.objects.create(name_ar=item["name_ar"], name_en=item["name_en"], position=position)
             for position, item in enumerate(content["sections"])
@@ -55,6 +55,16 @@ class Command(BaseCommand):
             item["key"]: Author.objects.create(**{key: value for key, value in item.items() if key != "key"})
             for item in content["authors"]
         }
+        users = {}
+        for username, group, author_key in DEMO_ACCOUNTS:
+            user = get_user_model().objects.create_user(
+                username, f"{username}@example.org", DEMO_PASSWORD, is_staff=True
+            )
+            user.groups.add(Group.objects.get(name=group))
+            if author_key:
+                authors[author_key].user = user
+                authors[author_key].save(update_fields=["user"])
+                users[author_key] = user
         now = timezone.now()
         translated = ("headline", "standfirst", "dateline", "body")
         for item in content["articles"]:
@@ -69,6 +79,7 @@ class Command(BaseCommand):
                     fields[f"body_{language}"] = "\n".join(fields[f"body_{language}"])
             status = item["status"]
             article = Article.objects.create(
+                created_by=users.get(item["authors"][0]),
                 section=sections[item["section"]],
                 status=status,
                 published_at=now - timedelta(hours=item["hours_ago"]) if status == Article.Status.PUBLISHED else None,

@@ -1,0 +1,184 @@
+"""The editorial workflow: who may move an article where, through the admin and the services, and on time."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles import services
+from articles.models import TRANSITIONS, Article, ArticleTransition
+from tests.factories import make_article
+
+Status = Article.Status
+
+
+def make_user(username, group=None):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def people(db):
+    return {
+        "reporter": make_user("rana", "reporter"),
+        "other_reporter": make_user("sami", "reporter"),
+        "editor": make_user("hala", "editor"),
+        "moderator": make_user("munir", "moderator"),
+    }
+
+
+def _bulk(client, user, action, article):
+    client.force_login(user)
+    return client.post("/admin/articles/article/", {"action": action, "_selected_action": [article.pk]}, follow=True)
+
+
+# (who, whose article, starting status, admin action) → the status afterwards. Anything not allowed leaves it.
+MATRIX = [
+    ("reporter", "own", Status.DRAFT, "submit_selected", Status.IN_REVIEW),
+    ("reporter", "own", Status.DRAFT, "publish_selected", Status.DRAFT),
+    ("reporter", "own", Status.IN_REVIEW, "publish_selected", Status.IN_REVIEW),
+    ("reporter", "own", Status.PUBLISHED, "unpublish_selected", Status.PUBLISHED),
+    ("other_reporter", "own", Status.DRAFT, "submit_selected", Status.DRAFT),
+    ("moderator", "own", Status.DRAFT, "submit_selected", Status.DRAFT),
+    ("editor", "own", Status.DRAFT, "submit_selected", Status.IN_REVIEW),
+    ("editor", "own", Status.IN_REVIEW, "publish_selected", Status.PUBLISHED),
+    ("editor", "own", Status.DRAFT, "publish_selected", Status.PUBLISHED),
+    ("editor", "own", Status.PUBLISHED, "unpublish_selected", Status.UNPUBLISHED),
+    ("editor", "own", Status.UNPUBLISHED, "publish_selected", Status.PUBLISHED),
+    ("editor", "own", Status.DRAFT, "unpublish_selected", Status.DRAFT),  # not an edge of the workflow
+    ("editor", "own", Status.PUBLISHED, "publish_selected", Status.PUBLISHED),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "owner", "start", "action", "end"), MATRIX)
+def test_permission_matrix_through_the_admin(client, people, who, owner, start, action, end):
+    """The reporter «rana» wrote every article here; each role presses one bulk action on it."""
+    article = make_article(status=start, created_by=people["reporter"])
+    _bulk(client, people[who], action, article)
+    article.refresh_from_db()
+    assert article.status == end
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_and_moderators_cannot_reach_articles(client, people):
+    assert client.get("/admin/articles/article/").status_code == 302
+    client.force_login(people["moderator"])
+    assert client.get("/admin/articles/article/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_reporter_sees_and_edits_only_their_own_drafts(client, people):
+    own = make_article(status=Status.DRAFT, created_by=people["reporter"], headline_ar="مسودتي")
+    submitted = make_article(status=Status.IN_REVIEW, created_by=people["reporter"])
+    other = make_article(status=Status.DRAFT, created_by=people["other_reporter"], headline_ar="مسودة زميل")
+    client.force_login(people["reporter"])
+    listing = client.get("/admin/articles/article/").content.decode()
+    assert "مسودتي" in listing and "مسودة زميل" not in listing
+    assert client.get(f"/admin/articles/article/{own.pk}/change/").status_code == 200
+    assert client.get(f"/admin/articles/article/{other.pk}/change/").status_code == 302  # not found for them
+    page = client.get(f"/admin/articles/article/{submitted.pk}/change/").content.decode()
+    assert 'name="headline_ar"' not in page  # in review: read-only for its reporter
+
+
+@pytest.mark.django_db
+def test_a_refused_action_says_why_in_arabic(client, people):
+    article = make_article(status=Status.DRAFT, created_by=people["reporter"])
+    response = _bulk(client, people["editor"], "unpublish_selected", article)
+    assert "لا يمكن أن يصبح" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_workflow_button_on_the_article_form(client, people):
+    article = make_article(status=Status.DRAFT, created_by=people["reporter"], headline_ar="تقرير الميادين")
+    client.force_login(people["reporter"])
+    form = client.get(f"/admin/articles/article/{article.pk}/change/").context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "tags"}
+    data |= {"section": article.section_id, "tags": "", "bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0}
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", {**data, "_workflow": "submit"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW
+    step = article.transitions.get()
+    assert (step.from_status, step.to_status, step.by) == (Status.DRAFT, Status.IN_REVIEW, people["reporter"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start", list(Status))
+@pytest.mark.parametrize("target", list(Status))
+def test_services_follow_exactly_the_workflow_edges(people, start, target):
+    article = make_article(status=start)
+    move = {
+        Status.IN_REVIEW: services.article_submit,
+        Status.DRAFT: services.article_return_to_draft,
+        Status.PUBLISHED: services.article_publish,
+        Status.UNPUBLISHED: services.article_unpublish,
+        Status.SCHEDULED: lambda **kw: services.article_publish(**kw, at=timezone.now() + timedelta(hours=1)),
+    }[target]
+    if (start, target) in TRANSITIONS:
+        move(article=article, by=people["editor"])
+        assert Article.objects.get(pk=article.pk).status == target
+    else:
+        with pytest.raises(ValidationError):
+            move(article=article, by=people["editor"])
+        assert Article.objects.get(pk=article.pk).status == start
+
+
+@pytest.mark.django_db
+def test_reporters_cannot_publish_even_by_calling_the_service(people):
+    article = make_article(status=Status.IN_REVIEW, created_by=people["reporter"])
+    with pytest.raises(PermissionDenied):
+        services.article_publish(article=article, by=people["reporter"])
+    assert not ArticleTransition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_step_outside_the_workflow():
+    article = make_article(status=Status.DRAFT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ArticleTransition.objects.create(article=article, from_status=Status.DRAFT, to_status=Status.UNPUBLISHED)
+
+
+@pytest.mark.django_db
+def test_a_scheduled_article_appears_on_time_without_cron(client, people):
+    start = timezone.now()
+    article = make_article(status=Status.DRAFT, headline_ar="خبر مجدول للظهر")
+    with time_machine.travel(start, tick=False):
+        services.article_publish(article=article, by=people["editor"], at=start + timedelta(hours=2))
+        assert "خبر مجدول للظهر" not in client.get("/").content.decode()
+        assert client.get(article.get_absolute_url()).status_code == 404
+    with time_machine.travel(start + timedelta(hours=2, seconds=1), tick=False):
+        assert "خبر مجدول للظهر" in client.get("/").content.decode()  # no command has run
+        assert client.get(article.get_absolute_url()).status_code == 200
+        call_command("publish_scheduled", verbosity=0)
+        call_command("publish_scheduled", verbosity=0)  # idempotent
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    assert list(article.transitions.values_list("to_status", "by")) == [
+        (Status.PUBLISHED, None),
+        (Status.SCHEDULED, people["editor"].pk),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_admin_home_shows_what_waits_for_review_and_what_is_scheduled(
+    client, people, django_assert_max_num_queries
+):
+    make_article(status=Status.IN_REVIEW, headline_ar="تقرير ينتظر المراجعة")
+    make_article(status=Status.SCHEDULED, headline_ar="خبر مجدول", published_at=timezone.now() + timedelta(hours=3))
+    make_article(status=Status.DRAFT, headline_ar="مسودة")
+    client.force_login(people["editor"])
+    html = client.get("/admin/").content.decode()
+    queue = html[html.index('id="editorial-queue"') : html.index('id="content-main"')]
+    assert "ينتظر المراجعة" in queue and "تقرير ينتظر المراجعة" in queue and "خبر مجدول" in queue
+    assert ">مسودة<" not in queue
+    client.force_login(people["moderator"])
+    assert 'id="editorial-queue"' not in client.get("/admin/").content.decode()
