@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
@@ -100,6 +104,8 @@ class BylineInline(admin.TabularInline):
 
 
 class ArticleForm(forms.ModelForm):
+    # Optimistic locking: the version the editor loaded travels with the form; saving over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     schedule_for = forms.SplitDateTimeField(
         label=_("Publish at"),
         required=False,
@@ -121,6 +127,27 @@ class ArticleForm(forms.ModelForm):
             "featured_image",
             "tags",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locks the row until the admin's transaction commits, so two saves cannot both pass this check.
+            current = Article.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
+            if cleaned.get("version") != current:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this article while you were editing it, so your changes were not saved. "
+                        "Your text is still in the form below: copy what you need, then reload the page to see "
+                        "their version and add your changes to it."
+                    ),
+                    code="edit_conflict",
+                )
+            self.instance.version = current + 1
+        return cleaned
 
 
 # The workflow buttons of the article form: the POSTed value → the service it calls.
@@ -167,6 +194,10 @@ class ArticleAdmin(LatinFieldsMixin, TranslationAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.article_snapshot(article=form.instance, by=request.user)
 
     def response_add(self, request, obj, post_url_continue=None):
         self._run_workflow_button(request, obj)
@@ -218,6 +249,53 @@ class ArticleAdmin(LatinFieldsMixin, TranslationAdmin):
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, services.article_unpublish)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:number>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _article_or_404(self, request, pk):
+        article = self.get_queryset(request).filter(pk=pk).first()
+        if article is None or not self.has_view_permission(request, article):
+            raise Http404
+        return article
+
+    def revisions_view(self, request, pk):
+        """Every saved version of the article, newest first, each language in its own direction."""
+        article = self._article_or_404(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": _("Revisions of “%(headline)s”") % {"headline": article.headline},
+            "revisions": article.revisions.select_related("created_by"),
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def restore_view(self, request, pk, number):
+        article = self._article_or_404(request, pk)
+        if request.method != "POST":
+            return redirect("admin:articles_article_revisions", pk=pk)
+        revision = get_object_or_404(article.revisions, number=number)
+        try:
+            services.article_restore(article=article, revision=revision, by=request.user)
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return redirect("admin:articles_article_revisions", pk=pk)
+        self.message_user(request, _("Revision %(number)s restored.") % {"number": revision.number}, messages.SUCCESS)
+        return redirect("admin:articles_article_change", pk)
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")

@@ -376,6 +376,12 @@ class Article(SlugFromArabicMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up with every save: two editors cannot overwrite each other."),
+    )
 
     objects = ArticleQuerySet.as_manager()
     slug_source = "headline"
@@ -492,6 +498,32 @@ class ArticleTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ArticleRevision(models.Model):
+    """The article as it was after one save: its text in both languages, section, slug, photo, tags and byline."""
+
+    article = models.ForeignKey(
+        "Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    content = models.JSONField(_("content"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_revision_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"#{self.number}"
 
 
 class ArticleAuthor(models.Model):

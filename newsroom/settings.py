@@ -240,6 +240,10 @@ vars().update(env.email_url("DJANGO_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Tags are typed separated by commas (Latin or Arabic), never by spaces: see articles/tagging.py.
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.tags_from_string"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.string_from_tags"
+
 # Photos: uploads larger than these are refused with a message; renditions are made at these widths (pixels).
 NEWSROOM_IMAGE_MAX_BYTES = env.int("NEWSROOM_IMAGE_MAX_BYTES", default=25 * 1024 * 1024)
 NEWSROOM_IMAGE_MAX_PIXELS = env.int("NEWSROOM_IMAGE_MAX_PIXELS", default=50_000_000)

@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 import pytest
+from taggit.utils import parse_tags
 
 from articles.models import Article, Tag, TaggedArticle
 from tests.factories import make_article
@@ -49,3 +50,16 @@ def test_the_through_model_has_a_real_foreign_key_to_article():
     link = TaggedArticle.objects.select_related("content_object", "tag").get()
     assert link.content_object == article
     assert TaggedArticle._meta.get_field("content_object").related_model is Article
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("دير الزور", ["دير الزور"]),
+        ("دير الزور، قوات سوريا الديمقراطية", ["دير الزور", "قوات سوريا الديمقراطية"]),
+        ("Raqqa, دير  الزور ,، ", ["Raqqa", "دير الزور"]),
+        ("", []),
+    ],
+)
+def test_tags_are_typed_separated_by_latin_or_arabic_commas(typed, names):
+    assert parse_tags(typed) == names
