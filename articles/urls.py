@@ -9,4 +9,5 @@ app_name = "articles"
 urlpatterns = [
     path("news/<int:pk>/", views.ArticleDetailView.as_view(), name="article_detail_short"),
     path("news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
 ]

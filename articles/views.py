@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, override
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from .models import Article
@@ -35,3 +39,35 @@ class ArticleDetailView(DetailView):
         # The languages this page exists in, for the language switch and the hreflang links.
         languages = [code for code, _name in settings.LANGUAGES if self.object.is_translated(code)]
         return super().get_context_data(page_languages=languages, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreviewView(LoginRequiredMixin, DetailView):
+    """
+    Any article as readers would see it, whatever its status, for editors and the article's own authors.
+
+    Private (login, then 404 for anyone else: the page does not admit the article exists), never cached and never
+    indexed.
+    """
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    login_url = "admin:login"
+
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        user = self.request.user
+        if not (user.has_perm("articles.edit_any_article") or article.is_by(user)):
+            raise Http404
+        return article
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, page_languages=[get_language()], **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

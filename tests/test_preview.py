@@ -1,0 +1,56 @@
+"""Private previews of unpublished articles: for editors and the article's authors, never cached or indexed."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import make_article
+
+
+def _user(username, group):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def draft(db):
+    return make_article(status=Article.Status.DRAFT, headline_ar="مسودة سرية", created_by=_user("rana", "reporter"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "status"), [("rana", 200), ("editor", 200), ("sami", 404), ("anonymous", 302)])
+def test_who_may_preview_a_draft(client, draft, who, status):
+    if who == "editor":
+        client.force_login(_user("hala", "editor"))
+    elif who == "sami":
+        client.force_login(_user("sami", "reporter"))
+    elif who == "rana":
+        client.force_login(draft.created_by)
+    response = client.get(reverse("articles:article_preview", args=[draft.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert "مسودة سرية" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_previews_are_never_cached_or_indexed(client, draft):
+    client.force_login(draft.created_by)
+    response = client.get(reverse("articles:article_preview", args=[draft.pk]))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    html = response.content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert "معاينة" in html
+    assert client.get(draft.get_absolute_url()).status_code == 404  # still not public
+
+
+@pytest.mark.django_db
+def test_english_preview_is_left_to_right(client, draft):
+    draft.headline_en = "A secret draft"
+    draft.save()
+    client.force_login(draft.created_by)
+    html = client.get("/en" + reverse("articles:article_preview", args=[draft.pk])).content.decode()
+    assert '<html lang="en" dir="ltr">' in html and "A secret draft" in html
