@@ -8,14 +8,37 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from newsroom.arabic import tag_key, unicode_slug
+from newsroom.arabic import normalize_arabic, tag_key, unicode_slug
 
 SLUG_MAX_LENGTH = 80
+
+# What an article body may contain: the rich-text editor offers these, and its server-side sanitiser (nh3) keeps
+# exactly the markup they produce. Links open in the same tab and only to web and mail addresses.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+}
 
 
 def required_in_arabic(field, *, name, message):
@@ -29,7 +52,9 @@ def required_in_arabic(field, *, name, message):
 
 class SlugFromArabicMixin:
     """Fills an empty `slug` from the Arabic text of `slug_source`, in clean() (model validation checks the
-    constraints before save() runs, and an editor may leave the slug empty) and in save()."""
+    constraints before save() runs, and an editor may leave the slug empty) and in save().
+
+    Kept out of the migrations' model bases on purpose: a historical model must not run it."""
 
     slug_source = "name"
 
@@ -335,7 +360,7 @@ class Article(SlugFromArabicMixin, models.Model):
 
     headline = models.CharField(_("headline"), max_length=200)
     standfirst = models.TextField(_("standfirst"), blank=True, help_text=_("One or two sentences under the headline."))
-    body = models.TextField(_("body"), blank=True)
+    body = ProseEditorField(_("body"), blank=True, extensions=BODY_EXTENSIONS, sanitize=True)
     slug = models.SlugField(
         _("slug"),
         max_length=SLUG_MAX_LENGTH,
@@ -376,6 +401,12 @@ class Article(SlugFromArabicMixin, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    search_text = models.TextField(
+        _("search text"),
+        editable=False,
+        default="",
+        help_text=_("Headline, standfirst and body in both languages, normalised for matching."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -422,6 +453,18 @@ class Article(SlugFromArabicMixin, models.Model):
 
     def __str__(self):
         return self.headline
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalize_arabic(
+            " ".join(
+                strip_tags(getattr(self, f"{name}_{language}") or "")
+                for language in ("ar", "en")
+                for name in ("headline", "standfirst", "body")
+            )
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})

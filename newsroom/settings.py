@@ -5,11 +5,12 @@ Local use needs no configuration: `make run` writes a `.env` with DJANGO_DEBUG=1
 Production (DJANGO_DEBUG off) refuses to start without a real secret key and an explicit host list.
 """
 
+from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "taggit",
+    "django_prose_editor",
+    "axes",
     "newsroom",
     "articles",
     "comments",
@@ -74,6 +77,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins for a username and address locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -149,6 +160,8 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "ar"
 MODELTRANSLATION_LANGUAGES = ("ar", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ar",)
 MODELTRANSLATION_PREPOPULATE_LANGUAGE = "ar"
+# modeltranslation's translation tabs load jQuery UI from a CDN by default: ours is self-hosted.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
@@ -200,7 +213,9 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
-        "script-src": [SELF],
+        # A nonce appears in the header only on pages that use one: the admin's rich-text editor needs an
+        # inline import map.
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF],
         "font-src": [SELF],
@@ -250,6 +265,19 @@ NEWSROOM_IMAGE_MAX_PIXELS = env.int("NEWSROOM_IMAGE_MAX_PIXELS", default=50_000_
 NEWSROOM_RENDITION_WIDTHS = (480, 960, 1600)
 # Uploads are streamed to a temporary file above this size instead of being held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Reverse proxies in front of the site that append to X-Forwarded-For (nginx: 1). Zero trusts no header at all.
+NEWSROOM_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Admin login guessing (django-axes): five failures for one username from one address lock that pair out for 15
+# minutes (a lock on the username alone would let anyone lock an editor out). A success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_VERBOSE = False
 
 # Product settings. The outlet's name, per language (the defaults name the demo outlet).
 NEWSROOM_SITE_NAME = {

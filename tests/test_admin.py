@@ -1,12 +1,14 @@
 """The editors' desk (Django admin) through the client: forms save, and refuse with translated messages."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, Image, Section
 from tests import photos
-from tests.factories import make_section
+from tests.factories import make_article, make_section
 
 
 @pytest.fixture
@@ -118,3 +120,20 @@ def test_a_refused_upload_shows_an_arabic_message_and_keeps_the_typed_text(edito
     assert message in html
     assert "نص بديل كتبه المحرر" in html
     assert not Image.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["احمد", "أحمد", "مدينه الرقه", "المَدينة"])
+def test_admin_search_matches_arabic_spelling_variants(editor_client, typed):
+    make_article(headline_ar="أحمد يعود إلى مدينة الرقة", body_ar="<p>في المدينة</p>")
+    make_article(headline_ar="خبر آخر لا علاقة له")
+    html = editor_client.get("/admin/articles/article/", {"q": typed}).content.decode()
+    assert "أحمد يعود إلى مدينة الرقة" in html and "خبر آخر لا علاقة له" not in html
+
+
+@pytest.mark.django_db
+def test_article_list_filters_show_counts(editor_client):
+    make_article(status=Article.Status.DRAFT)
+    make_article(status=Article.Status.DRAFT)
+    html = editor_client.get("/admin/articles/article/").content.decode()
+    assert re.search(r"مسودة\s*\(2\)", html)

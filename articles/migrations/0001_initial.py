@@ -4,8 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import articles.models
-
 
 class Migration(migrations.Migration):
     initial = True
@@ -110,7 +108,6 @@ class Migration(migrations.Migration):
                 "ordering": ["-published_at", "-id"],
                 "get_latest_by": "published_at",
             },
-            bases=(articles.models.SlugFromArabicMixin, models.Model),
         ),
         migrations.CreateModel(
             name="Author",
@@ -176,7 +173,6 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "authors",
                 "ordering": ["name_ar", "id"],
             },
-            bases=(articles.models.SlugFromArabicMixin, models.Model),
         ),
         migrations.CreateModel(
             name="ArticleAuthor",
@@ -256,7 +252,6 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
-            bases=(articles.models.SlugFromArabicMixin, models.Model),
         ),
         migrations.AddField(
             model_name="article",

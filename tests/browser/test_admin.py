@@ -20,6 +20,11 @@ def test_editor_logs_in_and_opens_an_article_in_an_arabic_admin_without_csp_viol
     page.goto(f"/admin/articles/article/{article.pk}/change/")
     assert page.input_value("#id_headline_ar") == "تقرير للتحرير"
     assert page.evaluate("getComputedStyle(document.querySelector('#id_headline_en')).direction") == "ltr"
+    assert page.evaluate("getComputedStyle(document.querySelector('#id_headline_ar')).direction") == "rtl"
+    # The rich-text editors: each editable area takes its content's direction inside the right-to-left admin.
+    direction = "el => getComputedStyle(el.querySelector('.ProseMirror')).direction"
+    assert page.locator(".field-body_ar").evaluate(direction) == "rtl"
+    assert page.locator(".field-body_en").evaluate(direction) == "ltr"
     page.goto("/admin/articles/article/add/")
     assert page.locator("#id_headline_ar").is_visible()
     assert page.console_errors == []
