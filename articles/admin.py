@@ -10,12 +10,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 from js_asset import Media as JsMedia
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationStackedInline
 
 from newsroom.arabic import normalize_arabic
 
 from . import images, services
-from .models import Article, ArticleAuthor, Author, AuthorLink, Image, Section, Tag
+from .models import Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Section, Tag
 
 
 class ContentDirectionMixin:
@@ -106,6 +106,19 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
             obj.save()
 
 
+class CorrectionInline(ContentDirectionMixin, TranslationStackedInline):
+    """Public corrections and updates: editors add them; reporters see them."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "published_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("articles.edit_any_article")
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor
     extra = 1
@@ -181,7 +194,7 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
     search_fields = ["search_text"]
     date_hierarchy = "published_at"
     readonly_fields = ["status", "published_at", "created_by"]
-    inlines = [BylineInline]
+    inlines = [BylineInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     change_form_template = "admin/articles/article/change_form.html"
 
@@ -221,6 +234,18 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction in formset.save(commit=False):
+            if correction.created_by_id is None:
+                correction.created_by = request.user
+            correction.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+        return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -569,6 +569,42 @@ class ArticleRevision(models.Model):
         return f"#{self.number}"
 
 
+class Correction(models.Model):
+    """A public note on a published article: a correction of a mistake, or an update as the story develops."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(
+        "Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("time"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["published_at", "id"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["correction", "update"]), name="correction_kind_valid"),
+            required_in_arabic("text", name="correction_text_ar_not_empty", message=_("A note needs Arabic text.")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
 class ArticleAuthor(models.Model):
     """One name in an article's byline, in order."""
 

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Author, Image, Section
+from .models import Article, Author, Correction, Image, Section
 
 
 @register(Section)
@@ -28,3 +28,10 @@ class ArticleTranslationOptions(TranslationOptions):
 class ImageTranslationOptions(TranslationOptions):
     fields = ("alt", "caption", "credit")
     required_languages = {"ar": ("alt",)}
+
+
+@register(Correction)
+class CorrectionTranslationOptions(TranslationOptions):
+    fields = ("text",)
+    required_languages = {"ar": ("text",)}
+    fallback_languages = {"default": ()}

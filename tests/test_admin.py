@@ -34,6 +34,8 @@ def _article_form(section, **fields):
         "published_at_1": "",
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
         **fields,
     }
 
@@ -137,3 +139,18 @@ def test_article_list_filters_show_counts(editor_client):
     make_article(status=Article.Status.DRAFT)
     html = editor_client.get("/admin/articles/article/").content.decode()
     assert re.search(r"مسودة\s*\(2\)", html)
+
+
+@pytest.mark.django_db
+def test_an_editor_attaches_a_correction_to_an_article(editor_client):
+    section = make_section()
+    editor_client.post("/admin/articles/article/add/", _article_form(section))
+    article = Article.objects.get()
+    form = _article_form(section, slug=article.slug, version=article.version)
+    form |= {"corrections-TOTAL_FORMS": "1", "corrections-0-kind": "correction",
+             "corrections-0-text_ar": "صُحّح اسم القرية.", "corrections-0-text_en": "",
+             "corrections-0-published_at_0": "2026-11-25", "corrections-0-published_at_1": "10:00"}  # fmt: skip
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 302, response.context["adminform"].errors
+    note = article.corrections.get()
+    assert (note.text_ar, note.created_by.username) == ("صُحّح اسم القرية.", "hala")

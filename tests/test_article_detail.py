@@ -69,5 +69,18 @@ def test_body_html_is_sanitised_on_output(client):
 @pytest.mark.parametrize("authors", [1, 4])
 def test_article_page_query_count_is_fixed(client, django_assert_num_queries, authors):
     article = make_article(authors=[make_author() for _ in range(authors)])
-    with django_assert_num_queries(2):
+    article.corrections.create(text_ar="تصحيح")
+    with django_assert_num_queries(3):  # the article with its section, its bylines, its corrections
         client.get(article.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_corrections_and_updates_appear_in_each_language(client):
+    article = make_article(headline_en="Ferries return")
+    article.corrections.create(text_ar="صُحّح عدد الركاب إلى عشرين.", text_en="The number of passengers was corrected.")
+    article.corrections.create(kind="update", text_ar="عادت العبارة الثانية إلى العمل.")
+    url = article.get_absolute_url()
+    arabic, english = client.get(url).content.decode(), client.get(f"/en{url}").content.decode()
+    assert "تصحيحات وتحديثات" in arabic and "صُحّح عدد الركاب" in arabic and "عادت العبارة الثانية" in arabic
+    assert "The number of passengers was corrected." in english
+    assert "عادت العبارة الثانية" not in english  # no Arabic text on the English page

@@ -25,6 +25,7 @@ def _form_data(client, article):
     bylines = list(article.bylines.all())
     data |= {"section": article.section_id, "tags": ", ".join(article.tags.names()), "version": form["version"].value()}
     data |= {"bylines-TOTAL_FORMS": len(bylines), "bylines-INITIAL_FORMS": len(bylines)}
+    data |= {"corrections-TOTAL_FORMS": 0, "corrections-INITIAL_FORMS": 0}
     for index, byline in enumerate(bylines):
         data |= {f"bylines-{index}-id": byline.pk, f"bylines-{index}-article": article.pk,
                  f"bylines-{index}-author": byline.author_id, f"bylines-{index}-position": byline.position}  # fmt: skip
