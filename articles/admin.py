@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 from js_asset import Media as JsMedia
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationStackedInline
+from taggit.models import Tag as TaggitTag
 
 from newsroom.arabic import normalize_arabic
 
@@ -127,7 +128,7 @@ class BylineInline(admin.TabularInline):
 
 class ArticleForm(forms.ModelForm):
     # Optimistic locking: the version the editor loaded travels with the form; saving over a newer one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     schedule_for = forms.SplitDateTimeField(
         label=_("Publish at"),
         required=False,
@@ -152,14 +153,14 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
             # Locks the row until the admin's transaction commits, so two saves cannot both pass this check.
             current = Article.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
-            if cleaned.get("version") != current:
+            if cleaned.get("loaded_version") != current:
                 raise forms.ValidationError(
                     _(
                         "Someone else saved this article while you were editing it, so your changes were not saved. "
@@ -188,6 +189,20 @@ WORKFLOW_ACTIONS = {
 @admin.register(Article)
 class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
     form = ArticleForm
+    # Listed in full: modeltranslation builds the form's layout from model fields, and would leave out the hidden
+    # version (optimistic locking) and the scheduling time, which are form fields only.
+    fields = [
+        *(f"{name}_{language}" for name in ("headline", "standfirst", "body", "dateline") for language in ("ar", "en")),
+        "slug",
+        "section",
+        "featured_image",
+        "tags",
+        "schedule_for",
+        "status",
+        "published_at",
+        "created_by",
+        "loaded_version",
+    ]
     show_facets = admin.ShowFacets.ALWAYS
     list_display = ["headline", "section", "status", "published_at", "byline"]
     list_filter = ["status", "section", ("bylines__author", admin.RelatedOnlyFieldListFilter)]
@@ -249,7 +264,12 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.article_snapshot(article=form.instance, by=request.user)
+        article = form.instance
+        author = getattr(request.user, "author_profile", None)
+        if author is not None and not article.bylines.exists():
+            # A reporter who names nobody in the byline is its author.
+            ArticleAuthor.objects.create(article=article, author=author, position=0)
+        services.article_snapshot(article=article, by=request.user)
 
     def response_add(self, request, obj, post_url_continue=None):
         self._run_workflow_button(request, obj)
@@ -351,6 +371,10 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
+
+
+# taggit registers its own generic Tag model; this site's tags are articles.Tag.
+admin.site.unregister(TaggitTag)
 
 
 @admin.register(Tag)

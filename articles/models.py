@@ -342,7 +342,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "featured_image").prefetch_related(
             models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
         )
 

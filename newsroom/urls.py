@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,3 +17,6 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
+
+# Photo renditions on a developer's machine; in production the web server publishes MEDIA_ROOT (README.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

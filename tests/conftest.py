@@ -29,3 +29,15 @@ def _media_in_a_temporary_folder(settings, tmp_path):
         **settings.STORAGES,
         "originals": {**settings.STORAGES["originals"], "OPTIONS": {"location": tmp_path / "private"}},
     }
+
+
+@pytest.fixture
+def editorial_groups(django_db_blocker):
+    """The reporter, editor and moderator groups. A data migration makes them, but a transactional test (the
+    browser tests) empties every table, groups included, when it ends: later tests get them back from here."""
+    from django.apps import apps
+
+    from articles.roles import create_groups
+
+    with django_db_blocker.unblock():
+        create_groups(apps)

@@ -146,7 +146,7 @@ def test_an_editor_attaches_a_correction_to_an_article(editor_client):
     section = make_section()
     editor_client.post("/admin/articles/article/add/", _article_form(section))
     article = Article.objects.get()
-    form = _article_form(section, slug=article.slug, version=article.version)
+    form = _article_form(section, slug=article.slug, loaded_version=article.version)
     form |= {"corrections-TOTAL_FORMS": "1", "corrections-0-kind": "correction",
              "corrections-0-text_ar": "صُحّح اسم القرية.", "corrections-0-text_en": "",
              "corrections-0-published_at_0": "2026-11-25", "corrections-0-published_at_1": "10:00"}  # fmt: skip

@@ -1,10 +1,13 @@
 """The article page: canonical URL with id and Arabic slug, redirects, language handling, safe body."""
 
+import re
 from urllib.parse import unquote
 
 import pytest
 
-from articles.models import Article
+from articles.models import Article, Image
+from articles.services import image_store
+from tests import photos
 from tests.conftest import html_root_attributes
 from tests.factories import make_article, make_author
 
@@ -84,3 +87,16 @@ def test_corrections_and_updates_appear_in_each_language(client):
     assert "تصحيحات وتحديثات" in arabic and "صُحّح عدد الركاب" in arabic and "عادت العبارة الثانية" in arabic
     assert "The number of passengers was corrected." in english
     assert "عادت العبارة الثانية" not in english  # no Arabic text on the English page
+
+
+@pytest.mark.django_db
+def test_the_featured_photo_is_a_picture_with_webp_and_jpeg_renditions(client, django_assert_num_queries):
+    image = image_store(image=Image(alt_ar="عبّارة على الفرات", credit_ar="ليلى"), upload=photos.camera_jpeg(2400, 1600))
+    article = make_article(featured_image=image, authors=[make_author()])
+    with django_assert_num_queries(4):  # article, bylines, corrections, renditions
+        html = client.get(article.get_absolute_url()).content.decode()
+    webp = re.search(r'<source type="image/webp" srcset="([^"]+)"', html).group(1)
+    assert [part.split()[-1] for part in webp.split(", ")] == ["480w", "960w", "1600w"]
+    img = re.search(r"<img [^>]+>", html).group()
+    assert 'alt="عبّارة على الفرات"' in img and 'width="960" height="1440"' in img
+    assert "/media/renditions/" in img and "originals" not in html

@@ -20,10 +20,16 @@ def _editor(username):
 
 def _form_data(client, article):
     """What the change form holds when an editor opens it: the fields, the hidden version, the bylines."""
-    form = client.get(f"/admin/articles/article/{article.pk}/change/").context["adminform"].form
+    page = client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert 'type="hidden" name="loaded_version"' in page.content.decode()  # the browser sends it back
+    form = page.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "tags"}
     bylines = list(article.bylines.all())
-    data |= {"section": article.section_id, "tags": ", ".join(article.tags.names()), "version": form["version"].value()}
+    data |= {
+        "section": article.section_id,
+        "tags": ", ".join(article.tags.names()),
+        "loaded_version": form["loaded_version"].value(),
+    }
     data |= {"bylines-TOTAL_FORMS": len(bylines), "bylines-INITIAL_FORMS": len(bylines)}
     data |= {"corrections-TOTAL_FORMS": 0, "corrections-INITIAL_FORMS": 0}
     for index, byline in enumerate(bylines):

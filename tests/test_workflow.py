@@ -102,7 +102,7 @@ def test_the_workflow_button_on_the_article_form(client, people):
     client.force_login(people["reporter"])
     form = client.get(f"/admin/articles/article/{article.pk}/change/").context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "tags"}
-    data |= {"section": article.section_id, "tags": "", "version": article.version}
+    data |= {"section": article.section_id, "tags": "", "loaded_version": article.version}
     data |= {"bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0, "corrections-TOTAL_FORMS": 0}
     data |= {"corrections-INITIAL_FORMS": 0}
     response = client.post(f"/admin/articles/article/{article.pk}/change/", {**data, "_workflow": "submit"})

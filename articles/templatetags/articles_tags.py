@@ -27,3 +27,21 @@ def editorial_queue(user, limit=20):
         (_("Waiting for review"), list(in_review.only("headline_ar", "headline_en", "status", "updated_at")[:limit])),
         (_("Scheduled"), list(scheduled.only("headline_ar", "headline_en", "status", "published_at")[:limit])),
     ]
+
+
+@register.inclusion_tag("articles/photo.html")
+def photo(image, sizes="(max-width: 42rem) 100vw, 42rem", loading="eager"):
+    """A photo as a <picture>: WebP renditions for browsers that take them, JPEG for the rest, with width and height
+    set so the page does not jump while it loads. Uses the renditions prefetched with the image."""
+    renditions = sorted(image.renditions.all(), key=lambda rendition: rendition.width)
+    webp = [r for r in renditions if r.format == "webp"]
+    jpeg = [r for r in renditions if r.format == "jpeg"]
+    fallback = next((r for r in reversed(jpeg) if r.width <= 960), jpeg[0] if jpeg else None)
+    return {
+        "image": image,
+        "webp_srcset": ", ".join(f"{r.file.url} {r.width}w" for r in webp),
+        "jpeg_srcset": ", ".join(f"{r.file.url} {r.width}w" for r in jpeg),
+        "fallback": fallback,
+        "sizes": sizes,
+        "loading": loading,
+    }
