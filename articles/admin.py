@@ -79,10 +79,10 @@ class ImageForm(forms.ModelForm):
 @admin.register(Image)
 class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
     form = ImageForm
-    fields = ["upload", "preview", "alt", "caption", "credit", "width", "height", "uploaded_by"]
+    fields = ["upload", "preview", "address_for_articles", "alt", "caption", "credit", "width", "height", "uploaded_by"]
     list_display = ["preview", "alt", "credit", "width", "height", "created_at"]
     search_fields = ["alt_ar", "alt_en", "caption_ar", "caption_en", "credit_ar"]
-    readonly_fields = ["preview", "width", "height", "uploaded_by"]
+    readonly_fields = ["preview", "address_for_articles", "width", "height", "uploaded_by"]
 
     @admin.display(description=_("preview"))
     def preview(self, image):
@@ -95,6 +95,12 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
             160,
             round(160 * rendition.height / rendition.width),
         )
+
+    @admin.display(description=_("address for articles"))
+    def address_for_articles(self, image):
+        """What to paste into the rich-text editor's image dialog to place this photo inside an article."""
+        rendition = image.rendition(960) if image.pk else None
+        return format_html('<code dir="ltr">{}</code>', rendition.file.url) if rendition else "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")

@@ -17,10 +17,12 @@ from taggit.models import TagBase, TaggedItemBase
 
 from newsroom.arabic import normalize_arabic, tag_key, unicode_slug
 
+from .sanitize import clean_body
+
 SLUG_MAX_LENGTH = 80
 
-# What an article body may contain: the rich-text editor offers these, and its server-side sanitiser (nh3) keeps
-# exactly the markup they produce. Links open in the same tab and only to web and mail addresses.
+# What the rich-text editor offers for an article body; articles/sanitize.py keeps exactly the markup these produce
+# (inline photos only from our own renditions). Links open in the same tab, to web and mail addresses only.
 BODY_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -38,6 +40,9 @@ BODY_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
 }
 
 
@@ -360,7 +365,7 @@ class Article(SlugFromArabicMixin, models.Model):
 
     headline = models.CharField(_("headline"), max_length=200)
     standfirst = models.TextField(_("standfirst"), blank=True, help_text=_("One or two sentences under the headline."))
-    body = ProseEditorField(_("body"), blank=True, extensions=BODY_EXTENSIONS, sanitize=True)
+    body = ProseEditorField(_("body"), blank=True, extensions=BODY_EXTENSIONS, sanitize=clean_body)
     slug = models.SlugField(
         _("slug"),
         max_length=SLUG_MAX_LENGTH,

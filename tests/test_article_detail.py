@@ -100,3 +100,17 @@ def test_the_featured_photo_is_a_picture_with_webp_and_jpeg_renditions(client, d
     img = re.search(r"<img [^>]+>", html).group()
     assert 'alt="عبّارة على الفرات"' in img and 'width="960" height="1440"' in img
     assert "/media/renditions/" in img and "originals" not in html
+
+
+@pytest.mark.django_db
+def test_inline_photos_are_kept_only_from_our_own_renditions():
+    article = make_article(
+        body_ar='<figure><img src="/media/renditions/ab/abc.jpg" alt="قارب"><figcaption>تعليق</figcaption></figure>'
+        '<p><img src="https://tracker.example/pixel.gif" alt="متتبع"></p>'
+        '<table><tbody><tr><td colspan="2">خلية</td></tr></tbody></table>'
+    )
+    article.full_clean()  # the rich-text field sanitises on validation, as the admin does
+    assert '<img src="/media/renditions/ab/abc.jpg" alt="قارب">' in article.body_ar
+    assert "<figcaption>تعليق</figcaption>" in article.body_ar
+    assert "tracker.example" not in article.body_ar
+    assert '<td colspan="2">خلية</td>' in article.body_ar

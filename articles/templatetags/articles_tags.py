@@ -10,8 +10,8 @@ register = template.Library()
 
 @register.filter
 def article_body(html):
-    """Render stored article HTML through the sanitiser, never as trusted markup."""
-    return mark_safe(clean_body(html or ""))  # noqa: S308 - nh3 output is safe by construction
+    """Render stored article HTML through the sanitiser again, never as trusted markup."""
+    return mark_safe(clean_body(html))  # noqa: S308 - nh3 output is safe by construction
 
 
 @register.simple_tag
