@@ -105,6 +105,16 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
+    def has_change_permission(self, request, obj=None):
+        """Reporters may change only photos they uploaded that no article on the site shows yet: a photo on a
+        published page changes through an editor."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("articles.edit_any_article"):
+            return True
+        shown = obj.featured_in.exclude(status=Article.Status.DRAFT).exists()
+        return obj.uploaded_by_id == request.user.pk and not shown
+
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("upload")
         if upload is not None:
@@ -165,8 +175,13 @@ class ArticleForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             # Locks the row until the admin's transaction commits, so two saves cannot both pass this check.
-            current = Article.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
-            if cleaned.get("loaded_version") != current:
+            current = (
+                Article.objects.select_for_update().values("version", "status", "published_at").get(pk=self.instance.pk)
+            )
+            # The workflow may have moved the article since the page was loaded: saving the text must not put the
+            # old status back.
+            self.instance.status, self.instance.published_at = current["status"], current["published_at"]
+            if cleaned.get("loaded_version") != current["version"]:
                 raise forms.ValidationError(
                     _(
                         "Someone else saved this article while you were editing it, so your changes were not saved. "
@@ -175,7 +190,7 @@ class ArticleForm(forms.ModelForm):
                     ),
                     code="edit_conflict",
                 )
-            self.instance.version = current + 1
+            self.instance.version = current["version"] + 1
         return cleaned
 
 
@@ -272,7 +287,7 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         super().save_related(request, form, formsets, change)
         article = form.instance
         author = getattr(request.user, "author_profile", None)
-        if author is not None and not article.bylines.exists():
+        if not change and author is not None and not article.bylines.exists():
             # A reporter who names nobody in the byline is its author.
             ArticleAuthor.objects.create(article=article, author=author, position=0)
         services.article_snapshot(article=article, by=request.user)

@@ -19,7 +19,9 @@ from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
 # Pillow format name → the extension and content type we store it under.
-ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# MPO is how Pillow names the JPEGs many phones and cameras write (a main image plus previews): its first frame
+# is an ordinary JPEG photo.
+ACCEPTED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
 # Rendition format key → Pillow format and encoder options. WebP for browsers that take it, JPEG for the rest.
 RENDITION_FORMATS = {
     "webp": ("WEBP", {"quality": 80, "method": 4}),
@@ -103,7 +105,10 @@ def decode(upload) -> PILImage.Image:
         raise ValidationError(
             _("This photo is damaged and cannot be read. Upload another copy."), code="damaged"
         ) from None
-    upright.format = image.format
+    # Pillow carries some of the source's metadata (a JPEG comment, a colour profile) into every file it saves
+    # from `info`: start from pixels alone.
+    upright.info = {}
+    upright.format = "JPEG" if image.format == "MPO" else image.format
     return upright
 
 

@@ -2,6 +2,7 @@ import functools
 import operator
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
@@ -262,6 +263,15 @@ class Tag(TagBase):
         self.normalized = tag_key(self.name)
         super().save(*args, **kwargs)
 
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        twin = Tag.objects.filter(normalized=tag_key(self.name)).exclude(pk=self.pk).first()
+        if twin is not None:
+            raise ValidationError(
+                {"name": _("This is another spelling of the tag “%(tag)s”.") % {"tag": twin.name}},
+                code="tag_spelling_variant",
+            )
+
     def slugify(self, tag, i=None):
         slug = unicode_slug(tag, SLUG_MAX_LENGTH)
         return f"{slug}-{i}" if i is not None else slug
@@ -501,6 +511,7 @@ TRANSITIONS = {
     (ArticleStatus.IN_REVIEW, ArticleStatus.PUBLISHED),
     (ArticleStatus.IN_REVIEW, ArticleStatus.SCHEDULED),
     (ArticleStatus.SCHEDULED, ArticleStatus.PUBLISHED),
+    (ArticleStatus.SCHEDULED, ArticleStatus.SCHEDULED),  # rescheduled for another time
     (ArticleStatus.SCHEDULED, ArticleStatus.UNPUBLISHED),
     (ArticleStatus.PUBLISHED, ArticleStatus.UNPUBLISHED),
     (ArticleStatus.UNPUBLISHED, ArticleStatus.PUBLISHED),

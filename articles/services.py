@@ -20,6 +20,7 @@ from .models import (
     Author,
     Image,
     Rendition,
+    Section,
 )
 
 
@@ -188,6 +189,8 @@ def article_restore(*, article: Article, revision: ArticleRevision, by) -> Artic
             setattr(locked, field, content.get(field))
         if locked.featured_image_id and not Image.objects.filter(pk=locked.featured_image_id).exists():
             locked.featured_image_id = None  # the photo has since been deleted
+        if not Section.objects.filter(pk=locked.section_id).exists():
+            locked.section_id = article.section_id  # the old section has since been deleted: keep today's
         locked.version += 1
         locked.save()
         locked.tags.set(content.get("tags", []))

@@ -27,8 +27,16 @@ def camera_jpeg(width=640, height=480, name="صورة من الميدان.jpg"):
     gps = exif.get_ifd(GPS_IFD)
     gps[1], gps[2], gps[3], gps[4] = "N", (35.0, 20.0, 30.0), "E", (40.0, 8.0, 54.0)
     buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", exif=exif, xmp=XMP, quality=90)
+    picture.save(buffer, "JPEG", exif=exif, xmp=XMP, comment=b"Shot by source 7 near the crossing", quality=90)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def camera_mpo(width=800, height=600):
+    """A JPEG as many phones write it: a main image and a second frame (Pillow reads it as MPO)."""
+    frames = [Image.new("RGB", (width, height), (90, 140, 200)), Image.new("RGB", (160, 120), (0, 0, 0))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "MPO", save_all=True, append_images=frames[1:])
+    return SimpleUploadedFile("phone.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def png(width=300, height=200, name="chart.png", mode="RGBA"):

@@ -4,9 +4,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from articles.models import Article, Image, Section
+from articles.models import Article, Image, Section, Tag
+from articles.services import image_store
 from tests import photos
 from tests.factories import make_article, make_section
 
@@ -154,3 +156,30 @@ def test_an_editor_attaches_a_correction_to_an_article(editor_client):
     assert response.status_code == 302, response.context["adminform"].errors
     note = article.corrections.get()
     assert (note.text_ar, note.created_by.username) == ("صُحّح اسم القرية.", "hala")
+
+
+@pytest.mark.django_db
+def test_a_tag_typed_as_a_spelling_variant_of_another_is_refused_with_a_message(editor_client):
+    Tag.objects.for_name("الباغوز")
+    response = editor_client.post("/admin/articles/tag/add/", {"name": "باغوز", "slug": "baghouz"})
+    assert response.status_code == 200
+    assert "هذه كتابة أخرى للوسم «الباغوز»." in response.content.decode()
+    assert Tag.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_reporter_cannot_change_a_photo_shown_on_a_published_article(client):
+    reporter = get_user_model().objects.create_user("rana", "r@example.org", "unused", is_staff=True)
+    reporter.groups.add(Group.objects.get(name="reporter"))
+    own = image_store(image=Image(alt_ar="صورتي"), upload=photos.png(), by=reporter)
+    shown = image_store(image=Image(alt_ar="صورة منشورة"), upload=photos.png(), by=reporter)
+    make_article(featured_image=shown)
+    client.force_login(reporter)
+    assert client.get(f"/admin/articles/image/{own.pk}/change/").context["has_change_permission"]
+    response = client.post(
+        f"/admin/articles/image/{shown.pk}/change/",
+        {"alt_ar": "نص مبدَّل", "alt_en": "", "caption_ar": "", "caption_en": "", "credit_ar": "", "credit_en": ""},
+    )
+    assert response.status_code == 403
+    shown.refresh_from_db()
+    assert shown.alt_ar == "صورة منشورة"

@@ -7,7 +7,7 @@ from django.test import Client
 
 from articles import services
 from articles.models import Article
-from tests.factories import make_article, make_author
+from tests.factories import make_article, make_author, make_section
 
 
 def _editor(username):
@@ -94,3 +94,17 @@ def test_a_reporter_cannot_restore_a_revision_of_an_article_in_review():
     revision = services.article_snapshot(article=article, by=reporter)
     with pytest.raises(services.PermissionDenied):
         services.article_restore(article=article, revision=revision, by=reporter)
+
+
+@pytest.mark.django_db
+def test_restoring_a_revision_whose_section_was_deleted_keeps_the_current_section():
+    old_section, new_section = make_section(), make_section()
+    article = make_article(section=old_section)
+    hala, _client = _editor("hala")
+    first = services.article_snapshot(article=article, by=hala)
+    article.section = new_section
+    article.save()
+    old_section.delete()
+    services.article_restore(article=article, revision=first, by=hala)
+    article.refresh_from_db()
+    assert article.section == new_section

@@ -1,9 +1,26 @@
-"""The newsroom's roles as groups: reporter, editor and moderator (articles/roles.py lists their permissions)."""
+"""The newsroom's roles as groups: reporter, editor and moderator, with the permissions they had at this point."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.roles import GROUPS, create_groups
+from articles.roles import create_groups
+
+REPORTER = {
+    "articles": ["add_article", "change_article", "view_article", "view_section", "view_tag", "add_tag",
+                 "view_author", "add_image", "change_image", "view_image"],
+}  # fmt: skip
+EDITOR = {
+    "articles": [
+        "add_article", "change_article", "delete_article", "view_article", "edit_any_article", "publish_article",
+        "add_section", "change_section", "delete_section", "view_section",
+        "add_tag", "change_tag", "delete_tag", "view_tag",
+        "add_author", "change_author", "delete_author", "view_author",
+        "add_authorlink", "change_authorlink", "delete_authorlink", "view_authorlink",
+        "add_image", "change_image", "delete_image", "view_image",
+        "view_articletransition",
+    ],
+}  # fmt: skip
+GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": {}}
 
 
 def create_editorial_groups(apps, schema_editor):
@@ -12,7 +29,7 @@ def create_editorial_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    create_groups(apps)
+    create_groups(apps, GROUPS)
 
 
 def delete_editorial_groups(apps, schema_editor):
