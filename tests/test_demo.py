@@ -44,6 +44,7 @@ def test_demo_articles_each_have_a_byline_and_a_section():
     call_command("load_demo", "--force")
     for article in Article.objects.published().for_listing():
         assert article.byline_authors(), article.headline
+        assert article.tags.exists(), article.headline
         assert article.body_ar.startswith("<p>") or article.body_ar.startswith("<h2>")
 
 

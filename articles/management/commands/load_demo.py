@@ -85,6 +85,7 @@ class Command(BaseCommand):
                 published_at=now - timedelta(hours=item["hours_ago"]) if status == Article.Status.PUBLISHED else None,
                 **fields,
             )
+            article.tags.add(*item.get("tags", []))
             ArticleAuthor.objects.bulk_create(
                 ArticleAuthor(article=article, author=authors[key], position=position)
                 for position, key in enumerate(item["authors"])
