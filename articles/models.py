@@ -196,6 +196,9 @@ class Section(SlugFromArabicMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:section_detail", kwargs={"slug": self.slug})
+
 
 class Author(SlugFromArabicMixin, models.Model):
     """A byline: a staff member with a login, or a contributor without one."""
@@ -234,6 +237,9 @@ class Author(SlugFromArabicMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:author_detail", kwargs={"slug": self.slug})
+
 
 class TagManager(models.Manager):
     def for_name(self, name):
@@ -262,6 +268,9 @@ class Tag(TagBase):
     def save(self, *args, **kwargs):
         self.normalized = tag_key(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag_detail", kwargs={"slug": self.slug})
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude)

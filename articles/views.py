@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, override
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
-from .models import Article
+from .models import Article, Author, Section, Tag
 
 
 class PublishedArticlesMixin:
@@ -15,6 +15,49 @@ class PublishedArticlesMixin:
 
     def get_queryset(self):
         return Article.objects.published().translated(get_language()).for_listing()
+
+
+class ArticleListPage(PublishedArticlesMixin, ListView):
+    """A paginated list of published articles about one thing (a section, a tag, an author)."""
+
+    model = None  # the thing: Section, Tag or Author, found by its Unicode slug
+    filter_field = ""  # how articles point at it
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.subject = get_object_or_404(self.model, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.filter_field: self.subject})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, **kwargs)
+
+
+class SectionView(ArticleListPage):
+    model = Section
+    filter_field = "section"
+    template_name = "articles/section_detail.html"
+
+
+class TagView(ArticleListPage):
+    model = Tag
+    filter_field = "tags"
+    template_name = "articles/tag_detail.html"
+
+
+class AuthorView(ArticleListPage):
+    model = Author
+    filter_field = "bylines__author"
+    template_name = "articles/author_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.subject = get_object_or_404(
+            Author.objects.select_related("photo").prefetch_related("photo__renditions", "links"), slug=kwargs["slug"]
+        )
+        return super(ArticleListPage, self).get(request, *args, **kwargs)
 
 
 class ArticleDetailView(DetailView):

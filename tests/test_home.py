@@ -48,7 +48,11 @@ def test_byline_names_every_author_in_order_inside_bdi(client):
     first, second = make_author(name_ar="ليلى الحسن"), make_author(name_ar="John Smith")
     make_article(authors=[first, second])
     html = client.get("/").content.decode()
-    assert "بقلم <bdi>ليلى الحسن</bdi>، <bdi>John Smith</bdi>" in html
+    assert re.search(
+        rf'بقلم <a href="{re.escape(first.get_absolute_url())}"><bdi>ليلى الحسن</bdi></a>، '
+        rf'<a href="{re.escape(second.get_absolute_url())}"><bdi>John Smith</bdi></a>',
+        html,
+    )
 
 
 @pytest.mark.django_db
@@ -61,9 +65,9 @@ def test_section_counts_use_arabic_plurals(client):
         make_article(section=eleven)
     make_article(section=one, status=Article.Status.DRAFT)
     html = client.get("/").content.decode()
-    assert re.search(r"سياسة</bdi></span>\s*<span[^>]*><bdi>مقال واحد</bdi>", html)
-    assert re.search(r"اقتصاد</bdi></span>\s*<span[^>]*><bdi>مقالان</bdi>", html)
-    assert re.search(r"ثقافة</bdi></span>\s*<span[^>]*><bdi>11 مقالًا</bdi>", html)
+    assert re.search(r"سياسة</bdi></a>\s*<span[^>]*><bdi>مقال واحد</bdi>", html)
+    assert re.search(r"اقتصاد</bdi></a>\s*<span[^>]*><bdi>مقالان</bdi>", html)
+    assert re.search(r"ثقافة</bdi></a>\s*<span[^>]*><bdi>11 مقالًا</bdi>", html)
 
 
 @pytest.mark.django_db
@@ -97,12 +101,12 @@ def test_home_is_paginated(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 15])
 def test_home_query_count_does_not_grow_with_articles_or_authors(client, django_assert_num_queries, articles):
-    """Five queries: the paginator's count, the articles with their sections, their bylines, the sections, and the
-    published articles counted per section."""
+    """Six queries: the paginator's count, the articles with their sections, their bylines, the sections, the
+    published articles counted per section, and the masthead's sections menu."""
     authors = [make_author() for _ in range(3)]
     for _ in range(articles):
         make_article(authors=authors)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/")
     assert response.status_code == 200
 

@@ -2,7 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article
+from ..models import Article, Section
 from ..sanitize import clean_body
 
 register = template.Library()
@@ -45,3 +45,10 @@ def photo(image, sizes="(max-width: 42rem) 100vw, 42rem", loading="eager"):
         "sizes": sizes,
         "loading": loading,
     }
+
+
+@register.inclusion_tag("articles/section_nav.html", takes_context=True)
+def section_nav(context):
+    """The masthead's sections (one query), the current one marked."""
+    request = context.get("request")
+    return {"sections": Section.objects.all(), "current_path": request.path if request else ""}
