@@ -1,11 +1,12 @@
 import functools
 import operator
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject
@@ -364,6 +365,21 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(**{f"headline_{language}__gt": "", f"body_{language}__gt": ""})
 
+    def related_to(self, article, *, limit=4):
+        """«قد يعجبك أيضاً»: other articles sharing the most tags with `article`, then from its section, newest
+        first (one query; call on an already published, translated queryset)."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(
+                shared_tags=Count("taggedarticle", filter=Q(taggedarticle__tag_id__in=tag_ids)),
+                same_section=Case(When(section_id=article.section_id, then=1), default=0),
+            )
+            .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
+            .select_related("section")
+            .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
+        )
+
     def for_listing(self):
         """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""
         return self.select_related("section", "featured_image").prefetch_related(
@@ -498,6 +514,11 @@ class Article(SlugFromArabicMixin, models.Model):
         if language == settings.LANGUAGE_CODE:
             return True
         return bool(getattr(self, f"headline_{language}") and getattr(self, f"body_{language}"))
+
+    @property
+    def was_updated(self):
+        """Whether the article changed after it was published (a few minutes' grace for last touches)."""
+        return bool(self.published_at and self.updated_at > self.published_at + timedelta(minutes=10))
 
     def is_by(self, user):
         """Whether `user` created this article or is in its byline."""

@@ -65,7 +65,11 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().prefetch_related("corrections", "featured_image__renditions")
+        return (
+            Article.objects.published()
+            .for_listing()
+            .prefetch_related("corrections", "featured_image__renditions", "tags")
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = article = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
@@ -79,9 +83,11 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=article))
 
     def get_context_data(self, **kwargs):
+        article = self.object
         # The languages this page exists in, for the language switch and the hreflang links.
-        languages = [code for code, _name in settings.LANGUAGES if self.object.is_translated(code)]
-        return super().get_context_data(page_languages=languages, **kwargs)
+        languages = [code for code, _name in settings.LANGUAGES if article.is_translated(code)]
+        related = Article.objects.published().translated(get_language()).related_to(article)
+        return super().get_context_data(page_languages=languages, related=related, **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -98,7 +104,7 @@ class ArticlePreviewView(LoginRequiredMixin, DetailView):
     login_url = "admin:login"
 
     def get_queryset(self):
-        return Article.objects.for_listing().prefetch_related("corrections", "featured_image__renditions")
+        return Article.objects.for_listing().prefetch_related("corrections", "featured_image__renditions", "tags")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)

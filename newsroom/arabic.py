@@ -6,8 +6,11 @@ This module imports nothing else of ours, so every app (and every migration) can
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.utils.text import slugify
+from hijridate import Gregorian
 
 TATWEEL = "\u0640"
 # Arabic-Indic (U+0660–0669) and Persian (U+06F0–06F9) digits to ASCII.
@@ -86,3 +89,34 @@ def tag_key(name: str) -> str:
     form with the definite article dropped from each word.
     """
     return " ".join(_without_article(word) for word in normalize_arabic(name).split(" "))
+
+
+@dataclass(frozen=True)
+class HijriDate:
+    day: int
+    month: int
+    year: int
+    month_name: str
+    notation: str
+
+
+def to_hijri(day: date, language: str = "ar", offset_days: int = 0) -> HijriDate | None:
+    """
+    The Umm al-Qura (Hijri) date of a Gregorian `day`, with month name and era notation in `language` ("ar" or
+    "en"). `offset_days` shifts it for places whose observed month starts differ from the tabular calendar. None
+    outside the calendar's range (1924–2077): the caller shows the Gregorian date alone.
+    """
+    try:
+        hijri = Gregorian.fromdate(day + timedelta(days=offset_days)).to_hijri()
+    except (OverflowError, ValueError):
+        return None
+    language = "ar" if language == "ar" else "en"
+    return HijriDate(hijri.day, hijri.month, hijri.year, hijri.month_name(language), hijri.notation(language))
+
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def arabic_indic_digits(text: str) -> str:
+    """Western digits as Arabic-Indic ones (٠١٢…): for display only, never in URLs, attributes or form values."""
+    return text.translate(_ARABIC_INDIC)

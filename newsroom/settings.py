@@ -279,6 +279,11 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 AXES_VERBOSE = False
 
+# Dates: shown with the Hijri (Umm al-Qura) date; shift it by whole days where the observed month starts differ.
+NEWSROOM_HIJRI_OFFSET_DAYS = env.int("NEWSROOM_HIJRI_OFFSET_DAYS", default=0)
+# Show Arabic-Indic digits (٢٠٢٤) in dates and counts on Arabic pages; never in URLs, attributes or forms.
+NEWSROOM_ARABIC_INDIC_DIGITS = env.bool("NEWSROOM_ARABIC_INDIC_DIGITS", default=False)
+
 # Product settings. The outlet's name, per language (the defaults name the demo outlet).
 NEWSROOM_SITE_NAME = {
     "ar": env.str("NEWSROOM_SITE_NAME_AR", default="صدى الفرات"),

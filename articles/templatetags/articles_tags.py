@@ -1,5 +1,9 @@
+import json
+from urllib.parse import quote, urlencode
+
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Article, Section
@@ -52,3 +56,64 @@ def section_nav(context):
     """The masthead's sections (one query), the current one marked."""
     request = context.get("request")
     return {"sections": Section.objects.all(), "current_path": request.path if request else ""}
+
+
+def _absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+@register.inclusion_tag("articles/share_links.html", takes_context=True)
+def share_links(context, article):
+    """Plain links to share an article (no third-party script, nothing loaded until a reader clicks)."""
+    url = _absolute(context["request"], article.get_absolute_url())
+    title = article.headline
+    return {
+        "links": [
+            ("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title})),
+            ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
+            ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+            (_("E-mail"), "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
+        ]
+    }
+
+
+_JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """schema.org NewsArticle for search engines, as a JSON data block (not a script: a CSP does not govern it)."""
+    request = context["request"]
+    image = article.featured_image
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "description": article.standfirst or "",
+        "inLanguage": get_language(),
+        "mainEntityOfPage": _absolute(request, article.get_absolute_url()),
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "author": [
+            {"@type": "Person", "name": author.name, "url": _absolute(request, author.get_absolute_url())}
+            for author in article.byline_authors()
+        ],
+        "publisher": {"@type": "Organization", "name": context.get("outlet_name", "")},
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    if image is not None:
+        data["image"] = [
+            _absolute(request, rendition.file.url)
+            for rendition in sorted(image.renditions.all(), key=lambda r: r.width)
+            if rendition.format == "jpeg"
+        ]
+    text = json.dumps(data, ensure_ascii=False).translate(_JSON_IN_HTML)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped JSON
+
+
+@register.filter
+def best_rendition(image, width):
+    """The JPEG rendition of `image` closest to `width` without going over (uses prefetched renditions)."""
+    return image.rendition(int(width)) if image else None

@@ -1,0 +1,130 @@
+"""The article page's anatomy: dates, tags, share links, related stories, structured data."""
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_section
+
+MARCH_23_2019 = timezone.make_aware(datetime(2019, 3, 23, 17, 5))  # noqa: DTZ001 - made aware here
+
+
+@pytest.mark.django_db
+def test_dual_date_in_arabic_and_english(client):
+    url = make_article(headline_en="Ferries", published_at=MARCH_23_2019).get_absolute_url()
+    arabic, english = client.get(url).content.decode(), client.get(f"/en{url}").content.decode()
+    assert "السبت 16 رجب 1440 هـ الموافق 23 مارس 2019 م" in arabic
+    assert "Saturday 16 Rajab 1440 AH, 23 March 2019" in english
+
+
+@pytest.mark.django_db
+def test_the_hijri_date_follows_the_newsrooms_midnight(client, settings):
+    """22:30 UTC on 23 March 2019 is already the 24th in Damascus, and so 17 Rajab."""
+    late = datetime(2019, 3, 23, 22, 30, tzinfo=UTC)
+    html = client.get(make_article(published_at=late).get_absolute_url()).content.decode()
+    assert "الأحد 17 رجب 1440 هـ الموافق 24 مارس 2019 م" in html
+
+
+@pytest.mark.django_db
+def test_arabic_indic_digits_are_a_display_setting(client, settings):
+    settings.NEWSROOM_ARABIC_INDIC_DIGITS = True
+    article = make_article(published_at=MARCH_23_2019, headline_en="Ferries")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "السبت ١٦ رجب ١٤٤٠ هـ الموافق ٢٣ مارس ٢٠١٩ م" in html
+    assert 'datetime="2019-03-23T' in html  # machine-readable dates keep Western digits
+    assert f"/news/{article.pk}/" in html  # and so do addresses
+    assert "Saturday 16 Rajab 1440 AH" in client.get(f"/en{article.get_absolute_url()}").content.decode()
+
+
+@pytest.mark.django_db
+def test_last_updated_appears_only_after_a_later_change(client):
+    with time_machine.travel(MARCH_23_2019, tick=False):
+        article = make_article(published_at=MARCH_23_2019)
+    assert "آخر تحديث" not in client.get(article.get_absolute_url()).content.decode()
+    with time_machine.travel(MARCH_23_2019 + timedelta(hours=3), tick=False):
+        article.save()
+    assert "آخر تحديث" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_tags_link_to_their_pages_and_share_links_are_plain_links(client):
+    article = make_article()
+    article.tags.add("دير الزور")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'href="/tag/%D8%AF%D9%8A%D8%B1-%D8%A7%D9%84%D8%B2%D9%88%D8%B1/" dir="auto">دير الزور</a>' in html
+    shares = re.findall(r'<a href="([^"]+)" rel="noopener noreferrer nofollow">', html)
+    assert [share.split("?")[0] for share in shares] == [
+        "https://t.me/share/url",
+        "https://wa.me/",
+        "https://x.com/intent/post",
+        "https://www.facebook.com/sharer/sharer.php",
+        "mailto:",
+    ]
+    assert "http%3A%2F%2Ftestserver%2Fnews%2F" in shares[0]
+    assert "<script src=" not in html.split("</head>")[1]  # no third-party script anywhere on the page
+
+
+@pytest.mark.django_db
+def test_related_articles_prefer_shared_tags_then_the_section(client):
+    section, elsewhere = make_section(), make_section()
+    article = make_article(section=section)
+    article.tags.add("الرقة", "الخبز")
+    two_tags = make_article(section=elsewhere, headline_ar="يشارك وسمين")
+    two_tags.tags.add("الرقة", "الخبز")
+    one_tag = make_article(section=elsewhere, headline_ar="يشارك وسماً")
+    one_tag.tags.add("الرقة")
+    same_section = make_article(section=section, headline_ar="من القسم نفسه")
+    make_article(section=elsewhere, headline_ar="لا علاقة له")
+    make_article(section=section, headline_ar="مسودة من القسم", status=Article.Status.DRAFT)
+    html = client.get(article.get_absolute_url()).content.decode()
+    related = html[html.index('id="related-heading"') :]
+    order = [related.index(headline) for headline in ("يشارك وسمين", "يشارك وسماً", "من القسم نفسه")]
+    assert order == sorted(order)
+    assert "لا علاقة له" not in related and "مسودة من القسم" not in related
+    assert article.headline_ar not in related and same_section.headline_ar in related
+
+
+@pytest.mark.django_db
+def test_related_articles_stop_at_four(client):
+    section = make_section()
+    article = make_article(section=section)
+    for _ in range(6):
+        make_article(section=section)
+    html = client.get(article.get_absolute_url()).content.decode()
+    related = html[html.index('id="related-heading"') : html.index("</aside>")]
+    assert related.count("<li>") == 4
+
+
+@pytest.mark.django_db
+def test_json_ld_and_open_graph_describe_the_article(client):
+    author = make_author(name_ar="ليلى الحسن")
+    article = make_article(headline_ar="عودة العبارات", standfirst_ar="موجز", authors=[author])
+    article.tags.add("الميادين")
+    html = client.get(article.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "NewsArticle" and data["headline"] == "عودة العبارات"
+    assert data["author"] == [
+        {"@type": "Person", "name": "ليلى الحسن", "url": f"http://testserver{author.get_absolute_url()}"}
+    ]
+    assert data["inLanguage"] == "ar" and data["keywords"] == ["الميادين"]
+    assert datetime.fromisoformat(data["datePublished"]) == article.published_at
+    assert unquote(data["mainEntityOfPage"]).endswith(f"/news/{article.pk}/{article.slug}/")
+    assert '<meta property="og:title" content="عودة العبارات">' in html
+    assert '<meta property="og:locale" content="ar_AR">' in html
+    assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in html
+
+
+@pytest.mark.django_db
+def test_json_ld_cannot_be_broken_out_of(client):
+    article = make_article(headline_ar="عنوان </script><script>alert(1)</script>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
+    assert json.loads(block)["headline"].startswith("عنوان </script>")
+    assert "<script>alert(1)" not in html
