@@ -86,6 +86,9 @@ class Command(BaseCommand):
                 **fields,
             )
             article.tags.add(*item.get("tags", []))
+            if article.published_at:
+                # Written when it was published, not edited since: no «last updated» line.
+                Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
             ArticleAuthor.objects.bulk_create(
                 ArticleAuthor(article=article, author=authors[key], position=position)
                 for position, key in enumerate(item["authors"])
