@@ -3,9 +3,10 @@ import operator
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, Q, When
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +18,12 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from newsroom.arabic import normalize_arabic, tag_key, unicode_slug
+from newsroom.arabic import index_document, normalize_arabic, search_terms, tag_key, unicode_slug
 
 from .sanitize import clean_body
 
 SLUG_MAX_LENGTH = 80
+SEARCH_MAX_WORDS = 8
 
 # What the rich-text editor offers for an article body; articles/sanitize.py keeps exactly the markup these produce
 # (inline photos only from our own renditions). Links open in the same tab, to web and mail addresses only.
@@ -380,6 +382,30 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
         )
 
+    def search(self, query):
+        """
+        Articles matching every word of `query`, best first, whatever its spelling: each word matches by its
+        light stem, or as the start of an indexed word. PostgreSQL ranks with full-text search over a GIN index;
+        SQLite matches the same tokens with LIKE, newest first.
+        """
+        terms = search_terms(query)[:SEARCH_MAX_WORDS]
+        if not terms:
+            return self.none()
+        if connection.vendor == "postgresql":
+            tsquery = SearchQuery(
+                " & ".join(f"({stem} | {bare}:*)" for stem, bare in terms), search_type="raw", config="simple"
+            )
+            vector = SearchVector("search_index", config="simple")
+            return (
+                self.annotate(search_vector=vector, rank=SearchRank(vector, tsquery))
+                .filter(search_vector=tsquery)
+                .order_by("-rank", "-published_at", "-id")
+            )
+        matches = self
+        for stem, bare in terms:
+            matches = matches.filter(Q(search_index__contains=f" {stem} ") | Q(search_index__contains=f" {bare}"))
+        return matches.order_by("-published_at", "-id")
+
     def for_listing(self):
         """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""
         return self.select_related("section", "featured_image").prefetch_related(
@@ -447,6 +473,12 @@ class Article(SlugFromArabicMixin, models.Model):
         default="",
         help_text=_("Headline, standfirst and body in both languages, normalised for matching."),
     )
+    search_index = models.TextField(
+        _("search index"),
+        editable=False,
+        default="",
+        help_text=_("The stems every word of the article is found by (newsroom.arabic.index_document)."),
+    )
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
@@ -495,15 +527,16 @@ class Article(SlugFromArabicMixin, models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.search_text = normalize_arabic(
-            " ".join(
-                strip_tags(getattr(self, f"{name}_{language}") or "")
-                for language in ("ar", "en")
-                for name in ("headline", "standfirst", "body")
-            )
+        text = " ".join(
+            strip_tags(getattr(self, f"{name}_{language}") or "")
+            for language in ("ar", "en")
+            for name in ("headline", "standfirst", "body")
         )
+        self.search_text = normalize_arabic(text)
+        # Padded with spaces, so " word " matches a whole token wherever it stands (SQLite searches with LIKE).
+        self.search_index = f" {index_document(text)} "
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_index"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

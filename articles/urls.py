@@ -11,6 +11,7 @@ urlpatterns = [
     path("news/<int:pk>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article_preview"),
     path("feed/", feeds.ArticleFeed(), name="feed"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("section/<uslug:slug>/", views.SectionView.as_view(), name="section_detail"),
     path("section/<uslug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
     path("tag/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),

@@ -7,6 +7,8 @@ from django.utils.translation import get_language, override
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from newsroom.arabic import search_terms
+
 from .models import Article, Author, Section, Tag
 
 
@@ -58,6 +60,33 @@ class AuthorView(ArticleListPage):
             Author.objects.select_related("photo").prefetch_related("photo__renditions", "links"), slug=kwargs["slug"]
         )
         return super(ArticleListPage, self).get(request, *args, **kwargs)
+
+
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    """Search, ranked and highlighted. An empty query, or one with no words in it, gets a page that says what to
+    type rather than an error."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        raw = request.GET.get("q", "")
+        self.too_long = len(raw) > SEARCH_MAX_LENGTH
+        self.query = " ".join(raw[:SEARCH_MAX_LENGTH].split())
+        self.searchable = bool(search_terms(self.query))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.searchable:
+            return Article.objects.none()
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, searchable=self.searchable, too_long=self.too_long, **kwargs)
 
 
 class ArticleDetailView(DetailView):

@@ -120,3 +120,45 @@ _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 def arabic_indic_digits(text: str) -> str:
     """Western digits as Arabic-Indic ones (٠١٢…): for display only, never in URLs, attributes or form values."""
     return text.translate(_ARABIC_INDIC)
+
+
+# Search: light stemming (after Larkey's "light10"), on normalised text. Broken plurals (وزير/وزراء) stay apart.
+_CONJUNCTION = "و"
+_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+# After normalisation «ية» is «يه» and «ة» is «ه».
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+_WORD = re.compile(r"\w+")
+
+
+def _strip_article(word: str) -> str:
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 2:
+            return word[len(article) :]
+    return word
+
+
+def light_stem(word: str) -> str:
+    """A normalised word without its leading «و», article and one common suffix: «والقوات» → «قو», like «قوات»."""
+    if word.startswith(_CONJUNCTION) and len(word) >= 4:
+        word = word[1:]
+    word = _strip_article(word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def search_terms(text: str) -> list[tuple[str, str]]:
+    """For each word of `text`: (its stem, the word without its article), both normalised. Only \\w characters
+    survive, so the terms are safe to put into a full-text query."""
+    return [(light_stem(word), _strip_article(word)) for word in _WORD.findall(normalize_arabic(text))]
+
+
+def index_document(text: str) -> str:
+    """The words a document is found by: each word's stem and its article-less form, space-separated."""
+    tokens = []
+    for stem, bare in search_terms(text):
+        tokens.append(stem)
+        if bare != stem:
+            tokens.append(bare)
+    return " ".join(tokens)

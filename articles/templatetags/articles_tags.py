@@ -1,13 +1,19 @@
 import json
+import re
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.arabic import search_terms
+
 from ..models import Article, Section
 from ..sanitize import clean_body
+
+_WORDS = re.compile(r"\w+")
 
 register = template.Library()
 
@@ -117,3 +123,21 @@ def article_json_ld(context, article):
 def best_rendition(image, width):
     """The JPEG rendition of `image` closest to `width` without going over (uses prefetched renditions)."""
     return image.rendition(int(width)) if image else None
+
+
+@register.filter
+def highlight(text, query):
+    """`text`, escaped, with the words that match `query` (by the search's own stemming) in <mark>."""
+    terms = search_terms(query or "")
+    stems = {stem for stem, _bare in terms}
+    prefixes = tuple(bare for _stem, bare in terms)
+    if not terms:
+        return escape(text)
+    pieces, last = [], 0
+    for match in _WORDS.finditer(text or ""):
+        word_terms = search_terms(match.group())
+        if word_terms and (word_terms[0][0] in stems or word_terms[0][1].startswith(prefixes)):
+            pieces += [escape(text[last : match.start()]), format_html("<mark>{}</mark>", match.group())]
+            last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped

@@ -1,0 +1,93 @@
+"""Search: Arabic spelling variants and affixes find the same words, on SQLite and on PostgreSQL."""
+
+import pytest
+from django.db import connection
+
+from articles.models import Article
+from tests.factories import make_article
+
+
+@pytest.fixture
+def articles(db):
+    return {
+        "ahmad": make_article(headline_ar="أحمد يعود إلى مدينة الرقة", body_ar="<p>بعد غياب طويل.</p>"),
+        "forces": make_article(headline_ar="قوات محلية تنتشر في الميادين", body_ar="<p>انتشار واسع.</p>"),
+        "hospital": make_article(headline_ar="افتتاح المستشفى الوطني", body_ar="<p>بعد الترميم.</p>"),
+        "english": make_article(headline_ar="الخبز", headline_en="Bread prices rise again", body_en="<p>Bakers.</p>"),
+        "draft": make_article(headline_ar="أحمد في مسودة", status=Article.Status.DRAFT),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "finds"),
+    [
+        ("احمد", "ahmad"),  # hamza
+        ("أحمد", "ahmad"),
+        ("مدينه", "ahmad"),  # taa marbuta
+        ("المدينة", "ahmad"),  # article
+        ("القوات", "forces"),  # article on the query side
+        ("والقوات", "forces"),  # conjunction and article
+        ("مستشفى", "hospital"),  # alef maqsura, article on the document side
+        ("مُسْتَشْفَى", "hospital"),  # tashkeel
+        ("الرقـــة", "ahmad"),  # tatweel
+        ("bread", "english"),
+        ("BREAD prices", "english"),
+    ],
+)
+def test_spelling_variants_find_the_article(articles, typed, finds):
+    found = list(Article.objects.published().search(typed))
+    assert articles[finds] in found, connection.vendor
+    assert articles["draft"] not in found
+
+
+@pytest.mark.django_db
+def test_every_word_must_match(articles):
+    assert list(Article.objects.published().search("أحمد الرقة")) == [articles["ahmad"]]
+    assert list(Article.objects.published().search("أحمد الميادين")) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["", "   ", "!!! ؟؟ ...", "&:*|!()"])
+def test_queries_without_words_find_nothing_and_break_nothing(articles, typed):
+    assert list(Article.objects.published().search(typed)) == []
+
+
+@pytest.mark.django_db
+def test_search_page_highlights_and_counts(client, articles):
+    html = client.get("/search/", {"q": "احمد"}).content.decode()
+    assert "<mark>أحمد</mark> يعود إلى مدينة الرقة" in html
+    assert "نتيجة واحدة" in html
+
+
+@pytest.mark.django_db
+def test_english_search_page_finds_english_articles_only(client, articles):
+    html = client.get("/en/search/", {"q": "bread"}).content.decode()
+    assert "<mark>Bread</mark> prices rise again" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({}, "اكتب كلمة أو اسماً"),
+        ({"q": "؟؟؟ !!!"}, "لا توجد كلمات"),
+        ({"q": "كلمةلاوجودلها"}, "لا شيء يطابق"),
+        ({"q": "أحمد " * 100}, "كان بحثك طويلاً"),
+        ({"q": "<script>alert(1)</script>"}, "لا شيء يطابق"),
+    ],
+)
+def test_odd_queries_get_a_helpful_page(client, articles, params, says):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert says in html and "<script>alert(1)" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("matches", [1, 15])
+def test_search_page_query_count(client, django_assert_num_queries, matches):
+    for number in range(matches):
+        make_article(headline_ar=f"خبر عن الرقة رقم {number}")
+    with django_assert_num_queries(4):  # the count, the articles with sections, their bylines, the sections menu
+        assert client.get("/search/", {"q": "الرقة"}).status_code == 200
