@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: run test coverage bench-renditions lint format messages catalogs check-catalogs migrations-check setup system-packages clean
+.PHONY: run test coverage bench-renditions bench-search lint format messages catalogs check-catalogs migrations-check setup system-packages clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -50,6 +50,10 @@ coverage: messages system-packages
 # Benchmarks (bench/README.md): not part of the test suite.
 bench-renditions: setup
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python bench/renditions.py
+
+# Needs PostgreSQL (DATABASE_URL names the server; a scratch database is made and dropped).
+bench-search: setup
+	$(BIN)/python bench/search.py
 
 lint: setup
 	$(BIN)/ruff check .
