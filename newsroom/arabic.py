@@ -162,3 +162,13 @@ def index_document(text: str) -> str:
         if bare != stem:
             tokens.append(bare)
     return " ".join(tokens)
+
+
+# A run of left-to-right text inside right-to-left text: Latin letters with the digits, signs and spaces between
+# them («C++», «Joe Biden», «Wi-Fi 6»). Isolated in <bdi>, it keeps its own order (otherwise «C++» shows as «++C»).
+_LTR_RUN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f0-9+#.'&\-_/ ]*[A-Za-z\u00c0-\u024f0-9+#]|[A-Za-z]")
+
+
+def ltr_runs(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of left-to-right runs in `text`."""
+    return [match.span() for match in _LTR_RUN.finditer(text)]

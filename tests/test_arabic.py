@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsroom.arabic import normalize_arabic, tag_key, unicode_slug
+from newsroom.arabic import ltr_runs, normalize_arabic, tag_key, unicode_slug
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,16 @@ def test_tag_keys_merge_spelling_variants(first, second):
 @pytest.mark.parametrize(("first", "second"), [("الله", "له"), ("غزة", "عزة"), ("دير الزور", "دير")])
 def test_tag_keys_keep_different_words_apart(first, second):
     assert tag_key(first) != tag_key(second)
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("يتعلم البرمجة بلغة C++ اليوم", ["C++"]),
+        ("لقاء مع Joe Biden في واشنطن", ["Joe Biden"]),
+        ("شبكة Wi-Fi 6 في المدارس", ["Wi-Fi 6"]),
+        ("لا لاتينية هنا ٢٠٢٤", []),
+    ],
+)
+def test_ltr_runs(text, runs):
+    assert [text[start:end] for start, end in ltr_runs(text)] == runs

@@ -1,7 +1,11 @@
 from django import template
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, override
+
+from newsroom.arabic import ltr_runs
 
 register = template.Library()
 
@@ -37,3 +41,18 @@ def other_languages(context):
             {"code": code, "name": get_language_info(code)["name_local"], "url": url, "same_page": same_page}
         )
     return alternates
+
+
+@register.filter(needs_autoescape=True)
+def isolate_latin(text, autoescape=True):
+    """Escape `text` and wrap each Latin run in <bdi>, so «يتعلم البرمجة بلغة C++» keeps «C++» in order on a
+    right-to-left page. Left-to-right pages need no help and get the text as it is."""
+    text = str(text or "")
+    if not get_language_info(get_language())["bidi"]:
+        return conditional_escape(text)
+    pieces, last = [], 0
+    for start, end in ltr_runs(text):
+        pieces += [conditional_escape(text[last:start]), format_html("<bdi>{}</bdi>", text[start:end])]
+        last = end
+    pieces.append(conditional_escape(text[last:]))
+    return mark_safe("".join(str(piece) for piece in pieces))  # noqa: S308 - every piece is escaped
