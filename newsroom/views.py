@@ -2,7 +2,8 @@ import time
 
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import JsonResponse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
@@ -28,7 +29,28 @@ class HomeView(PublishedArticlesMixin, ListView):
         sections = list(Section.objects.all())
         for section in sections:
             section.article_count = counts.get(section.pk, 0)
-        return super().get_context_data(sections=sections, **kwargs)
+        context = super().get_context_data(sections=sections, **kwargs)
+        if not context["page_obj"].has_previous():
+            context["section_blocks"] = self.section_blocks(sections)
+        return context
+
+    def section_blocks(self, sections, per_section=3):
+        """The newest few articles of each section, in one query (a window function numbers them per section)."""
+        newest = (
+            Article.objects.published()
+            .translated(get_language())
+            .annotate(
+                place=Window(
+                    RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("id").desc()]
+                )
+            )
+            .filter(place__lte=per_section)
+            .order_by("section_id", "place")
+        )
+        by_section = {}
+        for article in newest:
+            by_section.setdefault(article.section_id, []).append(article)
+        return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
 
 
 def _check_database():

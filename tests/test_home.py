@@ -101,12 +101,12 @@ def test_home_is_paginated(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 15])
 def test_home_query_count_does_not_grow_with_articles_or_authors(client, django_assert_num_queries, articles):
-    """Six queries: the paginator's count, the articles with their sections, their bylines, the sections, the
-    published articles counted per section, and the masthead's sections menu."""
+    """Seven queries: the paginator's count, the articles with their sections, their bylines, the sections, the
+    published articles counted per section, the newest of each section, and the masthead's sections menu."""
     authors = [make_author() for _ in range(3)]
     for _ in range(articles):
         make_article(authors=authors)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/")
     assert response.status_code == 200
 
@@ -147,3 +147,18 @@ def test_english_page_shows_no_arabic_article_text_but_keeps_arabic_names_isolat
     html = client.get(f"/en{url}").content.decode()
     assert "موجز عربي" not in html and "الميادين" not in html and "نص الخبر" not in html
     assert "<bdi>تقارير ميدانية</bdi>" in html and "<bdi>ليلى الحسن</bdi>" in html
+
+
+@pytest.mark.django_db
+def test_home_shows_the_newest_three_of_each_section(client):
+    politics, culture = make_section(name_ar="سياسة"), make_section(name_ar="ثقافة")
+    for hours in range(5):
+        make_article(
+            section=politics, headline_ar=f"سياسة {hours}", published_at=timezone.now() - timedelta(hours=hours)
+        )
+    make_article(section=culture, headline_ar="ثقافة وحيدة")
+    html = client.get("/").content.decode()
+    block = html[html.index(f'id="section-block-{politics.pk}"') :]
+    block = block[: block.index("</section>")]
+    assert [f"سياسة {hours}" in block for hours in range(5)] == [True, True, True, False, False]
+    assert 'id="section-block-' + str(culture.pk) + '"' in html
