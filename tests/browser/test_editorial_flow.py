@@ -73,7 +73,7 @@ def test_reporter_writes_with_a_photo_and_submits_then_editor_publishes(page, li
 
     # Readers see it, with its photo, and the photo carries no location.
     page.goto("/")
-    page.get_by_role("link", name="عودة القوارب إلى ضفاف الفرات").click()
+    page.get_by_role("heading", name="عودة القوارب إلى ضفاف الفرات").get_by_role("link").click()
     assert page.locator("h1").inner_text() == "عودة القوارب إلى ضفاف الفرات"
     assert "عادت القوارب الخشبية" in page.locator(".article__body").inner_text()
     photo = page.locator(".photo img")
