@@ -9,4 +9,4 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from .signal_handlers import register_signal_handlers
 
-        register_signal_handlers()
+        register_signal_handlers(self)

@@ -385,8 +385,8 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, query):
         """
         Articles matching every word of `query`, best first, whatever its spelling: each word matches by its
-        light stem, or as the start of an indexed word. PostgreSQL ranks with full-text search over a GIN index;
-        SQLite matches the same tokens with LIKE, newest first.
+        light stem, or as the start of an indexed word. PostgreSQL ranks with full-text search over a GIN index,
+        SQLite with its FTS5 index (bm25).
         """
         terms = search_terms(query)[:SEARCH_MAX_WORDS]
         if not terms:
@@ -399,10 +399,16 @@ class ArticleQuerySet(models.QuerySet):
             matches = RawSQL(f"{table}.search_vector @@ to_tsquery('simple', %s)", [tsquery], BooleanField())  # noqa: S611
             rank = RawSQL(f"ts_rank({table}.search_vector, to_tsquery('simple', %s))", [tsquery])  # noqa: S611
             return self.filter(matches).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
-        matches = self
-        for stem, bare in terms:
-            matches = matches.filter(Q(search_index__contains=f" {stem} ") | Q(search_index__contains=f" {bare}"))
-        return matches.order_by("-published_at", "-id")
+        # SQLite: the FTS5 index that articles/sqlite_search.py keeps, ranked by bm25 (lower is better). The
+        # reader's words travel as query parameters.
+        fts_query = " AND ".join(f'("{stem}" OR "{bare}"*)' for stem, bare in terms)
+        found = RawSQL("SELECT rowid FROM article_search_fts WHERE article_search_fts MATCH %s", [fts_query])
+        bm25 = (
+            "SELECT bm25(article_search_fts) FROM article_search_fts "
+            "WHERE article_search_fts MATCH %s AND article_search_fts.rowid = articles_article.id"
+        )
+        rank = RawSQL(bm25, [fts_query])  # noqa: S611
+        return self.filter(pk__in=found).annotate(rank=rank).order_by("rank", "-published_at", "-id")
 
     def for_listing(self):
         """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""

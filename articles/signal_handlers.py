@@ -2,7 +2,7 @@
 
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.functional import empty
 
 
@@ -22,9 +22,11 @@ def reset_originals_storage(setting, **kwargs):
         originals_storage._wrapped = empty
 
 
-def register_signal_handlers():
+def register_signal_handlers(app_config):
     from .models import Image, Rendition
+    from .sqlite_search import ensure_full_text_index
 
+    post_migrate.connect(ensure_full_text_index, sender=app_config, dispatch_uid="sqlite_full_text_index")
     setting_changed.connect(reset_originals_storage, dispatch_uid="reset_originals_storage")
     post_delete.connect(delete_file_after_commit, sender=Image, dispatch_uid="image_file_cleanup")
     post_delete.connect(delete_file_after_commit, sender=Rendition, dispatch_uid="rendition_file_cleanup")

@@ -91,3 +91,21 @@ def test_search_page_query_count(client, django_assert_num_queries, matches):
         make_article(headline_ar=f"خبر عن الرقة رقم {number}")
     with django_assert_num_queries(4):  # the count, the articles with sections, their bylines, the sections menu
         assert client.get("/search/", {"q": "الرقة"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_index_follows_edits_and_deletions(articles):
+    article = articles["forces"]
+    article.headline_ar = "الجسر يعود إلى العمل"
+    article.save()
+    assert list(Article.objects.published().search("الجسر")) == [article]
+    assert article not in Article.objects.published().search("قوات")
+    article.delete()
+    assert list(Article.objects.published().search("الجسر")) == []
+
+
+@pytest.mark.django_db
+def test_more_matching_words_rank_higher(db):
+    once = make_article(headline_ar="الرقة اليوم", body_ar="<p>خبر قصير.</p>")
+    often = make_article(headline_ar="الرقة الرقة", body_ar="<p>الرقة وأهل الرقة في الرقة.</p>")
+    assert list(Article.objects.published().search("الرقة"))[:2] == [often, once]
