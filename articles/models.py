@@ -3,6 +3,7 @@ import operator
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import connection, models
@@ -79,6 +80,39 @@ class SlugFromArabicMixin:
         text = getattr(self, f"{self.slug_source}_ar") or getattr(self, self.slug_source)
         if not self.slug and text:
             self.slug = unicode_slug(text, SLUG_MAX_LENGTH)
+
+
+class NameMatchingQuerySet(models.QuerySet):
+    """Tags and authors by name, forgiving a slip of the keyboard on PostgreSQL (trigram similarity over the
+    normalised name) and matching the normalised name exactly as a substring on SQLite."""
+
+    name_field = ""
+
+    def matching_key(self, query):
+        return normalize_arabic(query)
+
+    def matching(self, query, *, limit=6):
+        normal = self.matching_key(query)
+        if not normal:
+            return self.none()
+        if connection.vendor == "postgresql":
+            return (
+                self.annotate(similarity=TrigramWordSimilarity(normal, self.name_field))
+                .filter(similarity__gte=0.5)
+                .order_by("-similarity")[:limit]
+            )
+        return self.filter(**{f"{self.name_field}__contains": normal})[:limit]
+
+
+class TagQuerySet(NameMatchingQuerySet):
+    name_field = "normalized"
+
+    def matching_key(self, query):
+        return tag_key(query)
+
+
+class AuthorQuerySet(NameMatchingQuerySet):
+    name_field = "search_name"
 
 
 class OriginalsStorage(LazyObject):
@@ -228,6 +262,9 @@ class Author(SlugFromArabicMixin, models.Model):
     photo = models.ForeignKey(
         Image, verbose_name=_("photo"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    search_name = models.CharField(_("matching name"), max_length=320, editable=False, default="")
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_ar", "id"]
@@ -240,11 +277,15 @@ class Author(SlugFromArabicMixin, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_arabic(f"{self.name_ar or self.name} {self.name_en or ''}")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:author_detail", kwargs={"slug": self.slug})
 
 
-class TagManager(models.Manager):
+class TagManager(models.Manager.from_queryset(TagQuerySet)):
     def for_name(self, name):
         """The tag for `name`, created if none exists: spelling variants of one name («الباغوز», «باغوز»,
         «البَاغُوز») all find the same tag, through `tag_key()`. The first spelling entered is the one shown."""

@@ -86,7 +86,16 @@ class SearchView(PublishedArticlesMixin, ListView):
         return super().get_queryset().search(self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, searchable=self.searchable, too_long=self.too_long, **kwargs)
+        names = {}
+        if self.searchable:
+            # Places, people and writers whose names look like the query (typing slips forgiven on PostgreSQL).
+            names = {
+                "matching_tags": Tag.objects.matching(self.query),
+                "matching_authors": Author.objects.matching(self.query),
+            }
+        return super().get_context_data(
+            query=self.query, searchable=self.searchable, too_long=self.too_long, **names, **kwargs
+        )
 
 
 class ArticleDetailView(DetailView):

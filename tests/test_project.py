@@ -165,3 +165,6 @@ def test_postgresql_database_uses_a_utf8_locale():
         (ctype,) = cursor.fetchone()
     assert ctype.upper() not in {"C", "POSIX"}
     assert "UTF-8" in ctype.upper() or "UTF8" in ctype.upper()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT show_trgm('عربي')")  # pg_trgm (migration 0012) sees Arabic letters
+        assert cursor.fetchone()[0]

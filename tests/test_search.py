@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from articles.models import Article
-from tests.factories import make_article
+from articles.models import Article, Tag
+from tests.factories import make_article, make_author
 
 
 @pytest.fixture
@@ -89,7 +89,8 @@ def test_odd_queries_get_a_helpful_page(client, articles, params, says):
 def test_search_page_query_count(client, django_assert_num_queries, matches):
     for number in range(matches):
         make_article(headline_ar=f"خبر عن الرقة رقم {number}")
-    with django_assert_num_queries(4):  # the count, the articles with sections, their bylines, the sections menu
+    # Matching tags and writers, the count, the articles with sections, their bylines, the sections menu.
+    with django_assert_num_queries(6):
         assert client.get("/search/", {"q": "الرقة"}).status_code == 200
 
 
@@ -109,3 +110,21 @@ def test_more_matching_words_rank_higher(db):
     once = make_article(headline_ar="الرقة اليوم", body_ar="<p>خبر قصير.</p>")
     often = make_article(headline_ar="الرقة الرقة", body_ar="<p>الرقة وأهل الرقة في الرقة.</p>")
     assert list(Article.objects.published().search("الرقة"))[:2] == [often, once]
+
+
+@pytest.mark.django_db
+def test_search_suggests_tags_and_writers_by_name(client):
+    make_article().tags.add("الباغوز")
+    make_author(name_ar="ليلى الحسن", name_en="Layla al-Hassan")
+    html = client.get("/search/", {"q": "باغوز"}).content.decode()
+    assert 'dir="auto">الباغوز</a>' in html
+    assert "<bdi>ليلى الحسن</bdi>" in client.get("/search/", {"q": "ليلى"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_slip_of_the_keyboard_still_finds_the_tag_on_postgresql(db):
+    """Trigram similarity is PostgreSQL's (pg_trgm); SQLite matches the normalised name as typed."""
+    make_article().tags.add("الباغوز")
+    found = [tag.name for tag in Tag.objects.matching("الباغوذ")]  # ذ typed for ز
+    assert found == (["الباغوز"] if connection.vendor == "postgresql" else [])
+    assert [tag.name for tag in Tag.objects.matching("البَاغُوز")] == ["الباغوز"]
