@@ -27,6 +27,17 @@ EDITOR = {
 GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": {}}
 
 
+def create_permissions_now(apps):
+    """Permissions are normally created after all migrations have run: a data migration that hands them out
+    creates them first, for the models as they are at that point."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
 def create_groups(apps, groups=GROUPS):
     """Create the groups (or complete them) with their permissions; `apps` is a migration's or the live registry."""
     group_model = apps.get_model("auth", "Group")

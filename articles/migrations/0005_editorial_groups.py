@@ -1,9 +1,8 @@
 """The newsroom's roles as groups: reporter, editor and moderator, with the permissions they had at this point."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.roles import create_groups
+from articles.roles import create_groups, create_permissions_now
 
 REPORTER = {
     "articles": ["add_article", "change_article", "view_article", "view_section", "view_tag", "add_tag",
@@ -24,11 +23,7 @@ GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": {}}
 
 
 def create_editorial_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations have run; create them now so the groups can hold them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_now(apps)
     create_groups(apps, GROUPS)
 
 

@@ -1,9 +1,8 @@
 """Reporters and editors may write bylines; editors may write corrections; both may read revisions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.roles import create_groups
+from articles.roles import create_groups, create_permissions_now
 
 ADDED = {
     "reporter": {
@@ -19,10 +18,7 @@ ADDED = {
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_permissions_now(apps)
     create_groups(apps, ADDED)
 
 
