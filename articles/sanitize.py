@@ -35,4 +35,6 @@ def clean_body(html: str) -> str:
         attribute_filter=_own_photos_only,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        # Photos inside the text are below the fold: the browser fetches them as the reader scrolls.
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     )

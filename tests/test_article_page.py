@@ -128,3 +128,14 @@ def test_json_ld_cannot_be_broken_out_of(client):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1)
     assert json.loads(block)["headline"].startswith("عنوان </script>")
     assert "<script>alert(1)" not in html
+
+
+@pytest.mark.django_db
+def test_arabic_indic_digits_reach_cards_and_counts_on_the_home_page(client, settings):
+    settings.NEWSROOM_ARABIC_INDIC_DIGITS = True
+    section = make_section(name_ar="اقتصاد")
+    for _ in range(3):
+        make_article(section=section, published_at=MARCH_23_2019)
+    html = client.get("/").content.decode()
+    assert "٢٣ مارس ٢٠١٩" in html and "٣ مقالات" in html
+    assert 'datetime="2019-03-23' in html
