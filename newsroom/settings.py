@@ -285,6 +285,12 @@ NEWSROOM_HIJRI_OFFSET_DAYS = env.int("NEWSROOM_HIJRI_OFFSET_DAYS", default=0)
 # Show Arabic-Indic digits (٢٠٢٤) in dates and counts on Arabic pages; never in URLs, attributes or forms.
 NEWSROOM_ARABIC_INDIC_DIGITS = env.bool("NEWSROOM_ARABIC_INDIC_DIGITS", default=False)
 
+# Comments: the version of the consent text a commenter agrees to (change it when the text changes).
+NEWSROOM_COMMENT_CONSENT_VERSION = "2026-11-25"
+# How long commenters' data is kept (days); the privacy policy shows these numbers.
+NEWSROOM_COMMENT_IP_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_IP_RETENTION_DAYS", default=30)
+NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS", default=365)
+
 # Product settings. The outlet's name, per language (the defaults name the demo outlet).
 NEWSROOM_SITE_NAME = {
     "ar": env.str("NEWSROOM_SITE_NAME_AR", default="صدى الفرات"),

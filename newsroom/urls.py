@@ -21,6 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("", include("articles.urls")),
+    path("", include("comments.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """What readers see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(models.Model):
+    """A reader's comment on an article: stored only with the commenter's consent, shown only once approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(
+        "articles.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("in reply to"), on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True, help_text=_("Never shown to readers."))
+    body = models.TextField(_("comment"), max_length=3000)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    consent_at = models.DateTimeField(_("consent given"))
+    consent_version = models.CharField(_("consent text version"), max_length=32)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
+                name="comment_status_valid",
+                violation_error_message=_("Unknown comment status."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(consent_version=""),
+                name="comment_has_consent",
+                violation_error_message=_("A comment is stored only with its writer's consent."),
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="comment_not_its_own_reply"),
+        ]
+        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx")]
+
+    def __str__(self):
+        return f"{self.name}: {self.body[:60]}"

@@ -1,0 +1,153 @@
+"""Reader comments: consent, the form's defences, moderation states, and threaded display."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles.models import Article
+from comments import services
+from comments.forms import form_token
+from comments.models import Comment
+from tests.factories import make_article
+
+
+@pytest.fixture
+def article(db):
+    return make_article(headline_ar="عودة العبارات", headline_en="Ferries")
+
+
+def _token(article, seconds_ago=60):
+    with time_machine.travel(timezone.now() - timedelta(seconds=seconds_ago), tick=False):
+        return form_token(article.pk)
+
+
+def _post(client, article, **fields):
+    data = {"name": "سلمى", "email": "salma@example.org", "body": "شكراً على هذا التقرير.", "consent": "on",
+            "token": _token(article), "website": "", "parent": ""} | fields  # fmt: skip
+    return client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Phone")
+
+
+@pytest.mark.django_db
+def test_a_comment_without_consent_is_refused_with_the_text_kept(client, article):
+    response = _post(client, article, consent="", body="رأيي في الموضوع طويل ولا أريد أن أفقده.")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "يُرجى تحديد المربع للموافقة" in html
+    assert "رأيي في الموضوع طويل ولا أريد أن أفقده." in html
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_consented_comment_waits_for_moderation_with_its_consent_record(client, article, settings):
+    url = article.get_absolute_url()
+    response = _post(client, article)
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?comment=pending#comment-form"
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.consent_version == settings.NEWSROOM_COMMENT_CONSENT_VERSION
+    assert abs(comment.consent_at - timezone.now()) < timedelta(seconds=5)
+    assert (comment.ip_address, comment.user_agent) == ("203.0.113.9", "Phone")
+    page = client.get(response["Location"]).content.decode()
+    assert "ينتظر تعليقك مراجعة أحد المشرفين" in page
+    assert "شكراً على هذا التقرير." not in page  # not shown before approval
+
+
+@pytest.mark.django_db
+def test_approved_comments_are_threaded_escaped_and_counted(client, article):
+    first = services.comment_submit(
+        article=article, name="\u202eJohn Smith", email="j@example.org", body="<b>مرحبا</b>"
+    )
+    reply = services.comment_submit(article=article, name="ليلى", email="l@example.org", body="رد", parent=first)
+    services.comment_submit(article=article, name="مجهول", email="x@example.org", body="ما زال ينتظر")
+    services.comments_approve(comments=Comment.objects.filter(pk__in=[first.pk, reply.pk]), by=None)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "تعليقان" in html  # two approved comments, Arabic dual
+    assert "&lt;b&gt;مرحبا&lt;/b&gt;" in html and "ما زال ينتظر" not in html
+    assert '<div class="comment__body" dir="auto">' in html
+    replies = html[html.index(f'id="comment-{first.pk}"') :]
+    assert replies.index("comment-list--replies") < replies.index(f'id="comment-{reply.pk}"')
+
+
+@pytest.mark.django_db
+def test_bidi_controls_are_stripped_from_names(client, article):
+    _post(client, article, name="\u202egnp.exe \u200bسلمى\u2066")
+    assert Comment.objects.get().name == "gnp.exe سلمى"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"website": "http://spam.example"}, "تعذّر قبول هذا التعليق"),
+        ({"token": "forged:token:value"}, "هذا النموذج غير صالح"),
+        ({"token": "garbage"}, "هذا النموذج غير صالح"),
+        ({"name": "\u200f\u202e  "}, "يُرجى كتابة اسم"),
+        ({"email": "not-an-address"}, "أدخِل عنوان بريد إلكتروني صحيح."),
+        ({"body": "س" * 3001}, "3000"),
+        ({"parent": "not-a-number"}, "أدخل رقما"),
+        ({"parent": "999999"}, "التعليق الذي تردّ عليه غير متاح"),
+    ],
+)
+def test_each_defence_refuses_with_a_message_and_stores_nothing(client, article, fields, message):
+    response = _post(client, article, **fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_form_for_another_article_is_refused(client, article):
+    other = make_article()
+    assert _post(client, article, token=_token(other)).status_code == 400
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("seconds_ago", "message"), [(1, "كان ذلك سريعاً جداً"), (3 * 24 * 3600, "بقي هذا النموذج مفتوحاً")]
+)
+def test_too_fast_or_too_old_is_refused_with_the_text_kept(client, article, seconds_ago, message):
+    response = _post(client, article, token=_token(article, seconds_ago), body="نص أحرص عليه")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and "نص أحرص عليه" in html
+
+
+@pytest.mark.django_db
+def test_replies_only_to_approved_comments_of_the_same_article(client, article):
+    pending = services.comment_submit(article=article, name="أ", email="a@example.org", body="معلّق")
+    assert _post(client, article, parent=str(pending.pk)).status_code == 400
+    services.comments_approve(comments=Comment.objects.filter(pk=pending.pk), by=None)
+    assert _post(client, article, parent=str(pending.pk)).status_code == 302
+    assert Comment.objects.get(parent=pending).article == article
+
+
+@pytest.mark.django_db
+def test_comments_cannot_be_posted_on_unpublished_articles(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert _post(client, draft).status_code == 404
+    assert client.get(f"/comments/post/{draft.pk}/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_moderation_states(article):
+    comment = services.comment_submit(article=article, name="أ", email="a@example.org", body="نص")
+    for action, status in [(services.comments_approve, "approved"), (services.comments_reject, "rejected"),
+                           (services.comments_mark_spam, "spam")]:  # fmt: skip
+        assert action(comments=Comment.objects.filter(pk=comment.pk), by=None) == 1
+        comment.refresh_from_db()
+        assert comment.status == status and comment.moderated_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("approved", [1, 12])
+def test_comments_add_one_query_to_the_article_page(client, article, django_assert_num_queries, approved):
+    for number in range(approved):
+        parent = services.comment_submit(article=article, name=f"قارئ {number}", email="r@example.org", body="نص")
+        services.comment_submit(article=article, name="رد", email="r@example.org", body="رد", parent=parent)
+    services.comments_approve(comments=Comment.objects.all(), by=None)
+    with django_assert_num_queries(7):
+        client.get(article.get_absolute_url())
