@@ -24,7 +24,8 @@ EDITOR = {
         "view_articlerevision",
     ],
 }  # fmt: skip
-GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": {}}
+MODERATOR = {"comments": ["view_comment", "change_comment", "delete_comment"]}
+GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": MODERATOR}
 
 
 def create_permissions_now(apps):

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article
@@ -151,3 +153,30 @@ def test_comments_add_one_query_to_the_article_page(client, article, django_asse
     services.comments_approve(comments=Comment.objects.all(), by=None)
     with django_assert_num_queries(7):
         client.get(article.get_absolute_url())
+
+
+def _staff(username, group):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.mark.django_db
+def test_a_moderator_approves_from_the_admin_queue_and_readers_see_it(client, article):
+    pending = services.comment_submit(article=article, name="سلمى", email="s@example.org", body="تعليق جديد")
+    moderator = _staff("munir", "moderator")
+    client.force_login(moderator)
+    queue = client.get("/admin/comments/comment/").content.decode()
+    assert "<bdi>سلمى</bdi>" in queue and "تعليق جديد" in queue
+    client.post("/admin/comments/comment/", {"action": "approve_selected", "_selected_action": [pending.pk]})
+    pending.refresh_from_db()
+    assert (pending.status, pending.moderated_by) == (Comment.Status.APPROVED, moderator)
+    client.logout()
+    assert "تعليق جديد" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("group", "status"), [("reporter", 403), ("editor", 403), ("moderator", 200)])
+def test_only_moderators_and_superusers_moderate(client, group, status):
+    client.force_login(_staff("someone", group))
+    assert client.get("/admin/comments/comment/").status_code == status
