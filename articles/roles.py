@@ -24,7 +24,10 @@ EDITOR = {
         "view_articlerevision",
     ],
 }  # fmt: skip
-MODERATOR = {"comments": ["view_comment", "change_comment", "delete_comment"]}
+MODERATOR = {
+    "comments": ["view_comment", "change_comment", "delete_comment",
+                 "add_blockedword", "change_blockedword", "delete_blockedword", "view_blockedword"],
+}  # fmt: skip
 GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": MODERATOR}
 
 

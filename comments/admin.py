@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Comment
+from .models import BlockedWord, Comment
 
 
 @admin.register(Comment)
@@ -55,3 +55,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark the selected comments as spam"), permissions=["change"])
     def mark_selected_as_spam(self, request, queryset):
         self._moderate(request, queryset, services.comments_mark_spam)
+
+
+@admin.register(BlockedWord)
+class BlockedWordAdmin(admin.ModelAdmin):
+    """Words moderators keep out of comments: to hold a comment for a look, or to refuse it."""
+
+    list_display = ["word", "action"]
+    list_filter = ["action"]
+    search_fields = ["word", "normalized"]

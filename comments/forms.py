@@ -5,7 +5,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comment
+from . import screening
+from .models import BlockedWord, Comment
 
 TOKEN_SALT = "comments.form"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_MAX_AGE = 2 * 24 * 60 * 60  # a page left open for two days: the form must be reloaded
@@ -91,3 +92,17 @@ class CommentForm(forms.Form):
         if parent is None:
             raise forms.ValidationError(_("The comment you are replying to is not available."), code="bad_parent")
         return parent
+
+    def clean(self):
+        cleaned = super().clean()
+        self.hold = False
+        if self.errors:
+            return cleaned
+        name, email, body = cleaned["name"], cleaned["email"], cleaned["body"]
+        found = screening.blocked_words(name, email, body)
+        if any(word.action == BlockedWord.Action.REJECT for word in found):
+            raise forms.ValidationError(_("This comment could not be accepted."), code="blocked")
+        if screening.is_duplicate(article=self.article, email=email, body=body):
+            raise forms.ValidationError(_("You have already sent this comment."), code="duplicate")
+        self.hold = bool(found) or screening.link_count(body) > screening.MAX_LINKS_UNHELD
+        return cleaned

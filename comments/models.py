@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.arabic import normalize_arabic
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -71,3 +73,31 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.body[:60]}"
+
+
+class BlockedWord(models.Model):
+    """A word moderators do not want in comments, matched whatever its spelling («كـلمة», «كَلِمَة», «ﻛﻠﻤﺔ»)."""
+
+    class Action(models.TextChoices):
+        HOLD = "hold", _("Hold for moderation")
+        REJECT = "reject", _("Reject")
+
+    word = models.CharField(_("word"), max_length=100)
+    normalized = models.CharField(_("matching form"), max_length=100, unique=True, editable=False)
+    action = models.CharField(_("action"), max_length=8, choices=Action, default=Action.HOLD)
+
+    class Meta:
+        ordering = ["normalized"]
+        verbose_name = _("blocked word")
+        verbose_name_plural = _("blocked words")
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=["hold", "reject"]), name="blocked_word_action_valid"),
+            models.CheckConstraint(condition=~Q(normalized=""), name="blocked_word_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.word
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize_arabic(self.word)
+        super().save(*args, **kwargs)

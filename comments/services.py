@@ -1,26 +1,64 @@
 """State changes of reader comments: submitting and moderating. Views and admin actions call these."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from .models import Comment
 
 
-def comment_submit(*, article, name, email, body, parent=None, ip_address=None, user_agent="") -> Comment:
-    """Store a consented comment, waiting for moderation. The consent is the form's ticked box, recorded with the
-    version of the consent text the commenter agreed to."""
-    return Comment.objects.create(
+def comment_submit(*, article, name, email, body, parent=None, ip_address=None, user_agent="", hold=False) -> Comment:
+    """
+    Store a consented comment (the form's ticked box, recorded with the version of the consent text agreed to).
+
+    It waits for moderation, unless NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN is on, the writer's e-mail already has an
+    approved comment and nothing asked to `hold` it. Moderators hear of pending comments by e-mail.
+    """
+    known = (
+        settings.NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN
+        and not hold
+        and Comment.objects.approved().filter(email__iexact=email).exists()
+    )
+    comment = Comment.objects.create(
         article=article,
         parent=parent,
         name=name,
         email=email,
         body=body,
+        status=Comment.Status.APPROVED if known else Comment.Status.PENDING,
         ip_address=ip_address or None,
         user_agent=(user_agent or "")[:300],
         consent_at=timezone.now(),
         consent_version=settings.NEWSROOM_COMMENT_CONSENT_VERSION,
     )
+    if comment.status == Comment.Status.PENDING and settings.NEWSROOM_COMMENT_NOTIFY_MODERATORS:
+        transaction.on_commit(lambda: notify_moderators(comment))
+    return comment
+
+
+def notify_moderators(comment):
+    """E-mail the moderators (and superusers) that a comment waits: who wrote on which article, and where to
+    look. The comment's text stays in the admin."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    recipients = sorted(
+        set(users.filter(Q(groups__name="moderator") | Q(is_superuser=True)).values_list("email", flat=True))
+    )
+    if not recipients:
+        return
+    with override(settings.LANGUAGE_CODE):
+        subject = _("A comment is waiting for moderation")
+        message = _("%(name)s commented on “%(article)s”. Review it at %(path)s") % {
+            "name": comment.name,
+            "article": comment.article.headline,
+            "path": reverse("admin:comments_comment_change", args=[comment.pk]),
+        }
+    send_mail(str(subject), message, None, recipients, fail_silently=True)
 
 
 def _moderate(*, comments, status, by) -> int:

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -8,6 +10,7 @@ from newsroom.client_ip import client_ip
 
 from . import services
 from .forms import CommentForm
+from .ratelimit import over_limit
 
 
 @require_POST
@@ -19,21 +22,40 @@ def comment_post(request, article_id):
     """
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     form = CommentForm(request.POST, article=article)
+    address = client_ip(request)
+    window = settings.NEWSROOM_COMMENT_RATE_WINDOW
+    if over_limit(f"ip:{address}", settings.NEWSROOM_COMMENT_RATE_PER_ADDRESS, window):
+        return _article_with_form(request, article, form, status=429, error=TOO_MANY)
     if not form.is_valid():
-        # The article page as readers see it, with this form's errors and text in place of an empty form.
-        view = ArticleDetailView()
-        view.setup(request, pk=article.pk)
-        view.object = view.get_object()
-        context = view.get_context_data(object=view.object, comment_form=form)
-        return render(request, view.template_name, context, status=400)
+        return _article_with_form(request, article, form, status=400)
     data = form.cleaned_data
+    if over_limit(f"email:{data['email'].lower()}", settings.NEWSROOM_COMMENT_RATE_PER_EMAIL, window):
+        return _article_with_form(request, article, form, status=429, error=TOO_MANY)
     services.comment_submit(
         article=article,
         name=data["name"],
         email=data["email"],
         body=data["body"],
         parent=data["parent"],
-        ip_address=client_ip(request),
+        ip_address=address,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        hold=form.hold,
     )
     return HttpResponseRedirect(f"{article.get_absolute_url()}?comment=pending#comment-form")
+
+
+TOO_MANY = _("You have sent many comments in a short time. Please wait a few minutes, then send this one again.")
+
+
+def _article_with_form(request, article, form, *, status, error=None):
+    """The article page as readers see it, with this form's errors and text in place of an empty form."""
+    if error is not None:
+        form.add_error(None, error)
+    view = ArticleDetailView()
+    view.setup(request, pk=article.pk)
+    view.object = view.get_object()
+    context = view.get_context_data(object=view.object, comment_form=form)
+    response = render(request, view.template_name, context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(settings.NEWSROOM_COMMENT_RATE_WINDOW)
+    return response

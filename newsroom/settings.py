@@ -290,6 +290,13 @@ NEWSROOM_COMMENT_CONSENT_VERSION = "2026-11-25"
 # How long commenters' data is kept (days); the privacy policy shows these numbers.
 NEWSROOM_COMMENT_IP_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_IP_RETENTION_DAYS", default=30)
 NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS", default=365)
+# Approve at once a comment whose e-mail already has an approved one (off: every comment waits for a moderator).
+NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN = env.bool("NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN", default=False)
+NEWSROOM_COMMENT_NOTIFY_MODERATORS = env.bool("NEWSROOM_COMMENT_NOTIFY_MODERATORS", default=True)
+# Posting limits: at most this many comment posts per address, and comments per e-mail, per window (seconds).
+NEWSROOM_COMMENT_RATE_PER_ADDRESS = env.int("NEWSROOM_COMMENT_RATE_PER_ADDRESS", default=10)
+NEWSROOM_COMMENT_RATE_PER_EMAIL = env.int("NEWSROOM_COMMENT_RATE_PER_EMAIL", default=5)
+NEWSROOM_COMMENT_RATE_WINDOW = env.int("NEWSROOM_COMMENT_RATE_WINDOW", default=600)
 
 # Product settings. The outlet's name, per language (the defaults name the demo outlet).
 NEWSROOM_SITE_NAME = {

@@ -41,3 +41,11 @@ def editorial_groups(django_db_blocker):
 
     with django_db_blocker.unblock():
         create_groups(apps)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rate-limit counters live there)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import services
 from comments.forms import form_token
-from comments.models import Comment
+from comments.models import BlockedWord, Comment
 from tests.factories import make_article
 
 
@@ -180,3 +180,69 @@ def test_a_moderator_approves_from_the_admin_queue_and_readers_see_it(client, ar
 def test_only_moderators_and_superusers_moderate(client, group, status):
     client.force_login(_staff("someone", group))
     assert client.get("/admin/comments/comment/").status_code == status
+
+
+@pytest.mark.django_db
+def test_a_flood_from_one_address_gets_429_in_arabic_and_stores_nothing_more(client, article, settings):
+    settings.NEWSROOM_COMMENT_RATE_PER_ADDRESS = 3
+    for number in range(3):
+        assert _post(client, article, body=f"تعليق رقم {number}", email=f"r{number}@example.org").status_code == 302
+    refused = _post(client, article, body="تعليق زائد", email="other@example.org")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(settings.NEWSROOM_COMMENT_RATE_WINDOW)
+    html = refused.content.decode()
+    assert "أرسلت تعليقات كثيرة في وقت قصير" in html and "تعليق زائد" in html
+    assert Comment.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_one_email_from_many_addresses_is_limited_too(client, article, settings):
+    settings.NEWSROOM_COMMENT_RATE_PER_EMAIL = 2
+    for number in range(2):
+        assert _post(client, article, body=f"نص {number}").status_code == 302
+    assert _post(client, article, body="نص ثالث", HTTP_X_FORWARDED_FOR="10.1.1.1").status_code == 429
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_exact_duplicate_is_refused(client, article):
+    assert _post(client, article).status_code == 302
+    duplicate = _post(client, article)
+    assert duplicate.status_code == 400 and "أرسلت هذا التعليق من قبل" in duplicate.content.decode()
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("variant", ["كلمة", "كـلمة", "كَلِمَة", "ﻛﻠﻤﺔ", "ك\u200cلمة", "ك\u200bلمة"])
+def test_reject_words_match_every_spelling(client, article, variant):
+    BlockedWord.objects.create(word="كلمة", action=BlockedWord.Action.REJECT)
+    response = _post(client, article, body=f"هذه {variant} ممنوعة")
+    assert response.status_code == 400 and "تعذّر قبول هذا التعليق" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_hold_words_and_links_keep_a_known_commenter_waiting(client, article, settings):
+    settings.NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN = True
+    known = services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="أول تعليق")
+    services.comments_approve(comments=Comment.objects.filter(pk=known.pk), by=None)
+    BlockedWord.objects.create(word="إعلان", action=BlockedWord.Action.HOLD)
+    _post(client, article, body="تعليق عادي")
+    _post(client, article, body="هذا إعلان مدفوع")
+    _post(client, article, body="انظر https://a.example و https://b.example")
+    statuses = dict(Comment.objects.exclude(pk=known.pk).values_list("body", "status"))
+    assert statuses == {
+        "تعليق عادي": "approved",
+        "هذا إعلان مدفوع": "pending",
+        "انظر https://a.example و https://b.example": "pending",
+    }
+
+
+@pytest.mark.django_db
+def test_moderators_are_told_of_a_pending_comment(client, article, mailoutbox, django_capture_on_commit_callbacks):
+    _staff("munir", "moderator")
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, article)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["munir@example.org"]
+    assert "ينتظر تعليق المراجعة" in mailoutbox[0].subject
