@@ -290,6 +290,7 @@ NEWSROOM_COMMENT_CONSENT_VERSION = "2026-11-25"
 # How long commenters' data is kept (days); the privacy policy shows these numbers.
 NEWSROOM_COMMENT_IP_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_IP_RETENTION_DAYS", default=30)
 NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS", default=365)
+NEWSROOM_COMMENT_SPAM_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_SPAM_RETENTION_DAYS", default=30)
 # Approve at once a comment whose e-mail already has an approved one (off: every comment waits for a moderator).
 NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN = env.bool("NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN", default=False)
 NEWSROOM_COMMENT_NOTIFY_MODERATORS = env.bool("NEWSROOM_COMMENT_NOTIFY_MODERATORS", default=True)
