@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Case, When
+from django.http import JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .models import BlockedWord, Comment
+from . import privacy, services
+from .models import BlockedWord, Comment, PrivacyRequest
 
 
 @admin.register(Comment)
@@ -17,7 +18,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["article", "parent"]
     search_fields = ["name", "email", "body"]
     show_facets = admin.ShowFacets.ALWAYS
-    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
+    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam", "export_commenters", "erase_commenters"]
     readonly_fields = [
         "article", "parent", "name", "email", "body", "ip_address", "user_agent", "consent_at", "consent_version",
         "created_at", "status", "moderated_at", "moderated_by",
@@ -55,6 +56,37 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark the selected comments as spam"), permissions=["change"])
     def mark_selected_as_spam(self, request, queryset):
         self._moderate(request, queryset, services.comments_mark_spam)
+
+    @admin.action(description=_("Export the data of the selected comments' writers (JSON)"), permissions=["change"])
+    def export_commenters(self, request, queryset):
+        emails = sorted({email for email in queryset.values_list("email", flat=True) if email})
+        data = [privacy.export_comments(email=email, by=request.user) for email in emails]
+        response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="commenters.json"'
+        return response
+
+    @admin.action(
+        description=_("Erase the names and details of the selected comments' writers"), permissions=["change"]
+    )
+    def erase_commenters(self, request, queryset):
+        emails = {email for email in queryset.values_list("email", flat=True) if email}
+        erased = sum(privacy.erase_commenter(email=email, by=request.user) for email in emails)
+        message = ngettext("%(count)s comment changed.", "%(count)s comments changed.", erased) % {"count": erased}
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(admin.ModelAdmin):
+    """The log of commenters' data requests (read-only)."""
+
+    list_display = ["kind", "requested_at", "completed_at", "comments_affected", "handled_by"]
+    list_filter = ["kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(BlockedWord)

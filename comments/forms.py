@@ -106,3 +106,16 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(_("You have already sent this comment."), code="duplicate")
         self.hold = bool(found) or screening.link_count(body) > screening.MAX_LINKS_UNHELD
         return cleaned
+
+
+class PrivacyRequestForm(forms.Form):
+    email = forms.EmailField(label=_("The e-mail address you commented with"), max_length=254)
+    kind = forms.ChoiceField(
+        label=_("What would you like?"),
+        choices=[("export", _("A copy of my comments and data")), ("erase", _("Erase my name and details"))],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["dir"] = "ltr"

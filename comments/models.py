@@ -101,3 +101,38 @@ class BlockedWord(models.Model):
     def save(self, *args, **kwargs):
         self.normalized = normalize_arabic(self.word)
         super().save(*args, **kwargs)
+
+
+class PrivacyRequest(models.Model):
+    """The log of commenters' requests to see or erase their data: what was asked, when, done by whom. The
+    address itself is not kept, only a keyed hash of it, so the log does not undo an erasure."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Export")
+        ERASE = "erase", _("Erasure")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind)
+    email_digest = models.CharField(_("e-mail (keyed hash)"), max_length=64, db_index=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    comments_affected = models.PositiveIntegerField(_("comments"), default=0)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the commenter confirmed the request by e-mail."),
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["export", "erase"]), name="privacy_request_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.requested_at:%Y-%m-%d}"

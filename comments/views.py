@@ -1,6 +1,9 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.core import signing
+from django.core.mail import send_mail
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -8,8 +11,8 @@ from articles.models import Article
 from articles.views import ArticleDetailView
 from newsroom.client_ip import client_ip
 
-from . import services
-from .forms import CommentForm
+from . import privacy, services
+from .forms import CommentForm, PrivacyRequestForm
 from .ratelimit import over_limit
 
 
@@ -59,3 +62,43 @@ def _article_with_form(request, article, form, *, status, error=None):
     if status == 429:
         response["Retry-After"] = str(settings.NEWSROOM_COMMENT_RATE_WINDOW)
     return response
+
+
+def privacy_request(request):
+    """A commenter asks for their data or its erasure: we e-mail a signed link to the address, so only its owner
+    can confirm. The answer is the same whether or not the address has comments."""
+    form = PrivacyRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if over_limit(f"privacy:{client_ip(request)}", 5, settings.NEWSROOM_COMMENT_RATE_WINDOW):
+            form.add_error(None, TOO_MANY)
+            return render(request, "comments/privacy_request.html", {"form": form}, status=429)
+        email, kind = form.cleaned_data["email"], form.cleaned_data["kind"]
+        if privacy.comments_of(email).exists():
+            token = privacy.request_link_token(email=email, kind=kind)
+            link = request.build_absolute_uri(reverse("comments:privacy_confirm", args=[token]))
+            send_mail(
+                str(_("Confirm your request about your comments")),
+                str(_("To confirm, open this link within two days: %(link)s")) % {"link": link},
+                None,
+                [email],
+                fail_silently=True,
+            )
+        return render(request, "comments/privacy_request.html", {"form": None, "sent": True})
+    return render(request, "comments/privacy_request.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def privacy_confirm(request, token):
+    """Opening the link shows what will happen; the button (a POST) does it."""
+    try:
+        data = privacy.read_link_token(token)
+    except signing.BadSignature:
+        return render(request, "comments/privacy_confirm.html", {"invalid": True}, status=400)
+    if request.method != "POST":
+        return render(request, "comments/privacy_confirm.html", {"kind": data["kind"], "token": token})
+    if data["kind"] == "export":
+        export = privacy.export_comments(email=data["email"])
+        response = JsonResponse(export, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
+        return response
+    erased = privacy.erase_commenter(email=data["email"])
+    return render(request, "comments/privacy_confirm.html", {"erased": erased})
