@@ -13,7 +13,7 @@ from .models import BlockedWord, Comment, PrivacyRequest
 class CommentAdmin(admin.ModelAdmin):
     """The moderators' queue: pending comments first, each with its article and the comment it answers."""
 
-    list_display = ["commenter", "excerpt", "article", "status", "created_at"]
+    list_display = ["commenter", "excerpt", "article", "in_reply_to", "status", "created_at"]
     list_filter = ["status", "created_at"]
     list_select_related = ["article", "parent"]
     search_fields = ["name", "email", "body"]
@@ -36,6 +36,10 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
         return format_html('<span dir="auto">{}</span>', comment.body[:120])
+
+    @admin.display(description=_("in reply to"))
+    def in_reply_to(self, comment):
+        return format_html('<span dir="auto">{}</span>', comment.parent.body[:60]) if comment.parent else "—"
 
     def has_add_permission(self, request):
         return False  # comments come from readers

@@ -67,7 +67,22 @@ def _moderate(*, comments, status, by) -> int:
 
 
 def comments_approve(*, comments, by) -> int:
-    return _moderate(comments=comments, status=Comment.Status.APPROVED, by=by)
+    """Approve; with NEWSROOM_COMMENT_NOTIFY_APPROVED on, each writer is told their comment is now shown."""
+    pending = list(comments.exclude(status=Comment.Status.APPROVED).exclude(email="").select_related("article"))
+    changed = _moderate(comments=comments, status=Comment.Status.APPROVED, by=by)
+    if settings.NEWSROOM_COMMENT_NOTIFY_APPROVED:
+        for comment in pending:
+            transaction.on_commit(lambda comment=comment: notify_writer_of_approval(comment))
+    return changed
+
+
+def notify_writer_of_approval(comment):
+    with override(settings.LANGUAGE_CODE):
+        subject = _("Your comment is published")
+        message = _("Your comment on “%(article)s” is now shown with the article.") % {
+            "article": comment.article.headline
+        }
+    send_mail(str(subject), message, None, [comment.email], fail_silently=True)
 
 
 def comments_reject(*, comments, by) -> int:

@@ -294,6 +294,7 @@ NEWSROOM_COMMENT_SPAM_RETENTION_DAYS = env.int("NEWSROOM_COMMENT_SPAM_RETENTION_
 # Approve at once a comment whose e-mail already has an approved one (off: every comment waits for a moderator).
 NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN = env.bool("NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN", default=False)
 NEWSROOM_COMMENT_NOTIFY_MODERATORS = env.bool("NEWSROOM_COMMENT_NOTIFY_MODERATORS", default=True)
+NEWSROOM_COMMENT_NOTIFY_APPROVED = env.bool("NEWSROOM_COMMENT_NOTIFY_APPROVED", default=False)
 # Posting limits: at most this many comment posts per address, and comments per e-mail, per window (seconds).
 NEWSROOM_COMMENT_RATE_PER_ADDRESS = env.int("NEWSROOM_COMMENT_RATE_PER_ADDRESS", default=10)
 NEWSROOM_COMMENT_RATE_PER_EMAIL = env.int("NEWSROOM_COMMENT_RATE_PER_EMAIL", default=5)

@@ -246,3 +246,17 @@ def test_moderators_are_told_of_a_pending_comment(client, article, mailoutbox, d
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["munir@example.org"]
     assert "ينتظر تعليق المراجعة" in mailoutbox[0].subject
+
+
+@pytest.mark.django_db
+def test_an_approved_writer_may_be_told(article, settings, mailoutbox, django_capture_on_commit_callbacks):
+    comment = services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="نص")
+    settings.NEWSROOM_COMMENT_NOTIFY_APPROVED = False
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+    assert mailoutbox == []
+    Comment.objects.filter(pk=comment.pk).update(status="pending")
+    settings.NEWSROOM_COMMENT_NOTIFY_APPROVED = True
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+    assert [message.to for message in mailoutbox] == [["salma@example.org"]]
