@@ -1,0 +1,63 @@
+"""A reader comments in Chromium (no consent: refused, text kept; with consent: pending), a moderator approves in
+the Arabic admin, and the comment appears with a Latin name in the right order."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.browser.test_bidi import CHARACTER_POSITIONS
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "a long enough passphrase"
+
+
+def test_comment_consent_moderation_and_display(page, live_server):
+    article = make_article(headline_ar="عودة العبارات إلى الميادين")
+    moderator = get_user_model().objects.create_user("munir", "m@example.org", PASSWORD, is_staff=True)
+    moderator.groups.add(Group.objects.get(name="moderator"))
+
+    # The page was opened a minute ago (the form refuses posts made within seconds of loading it).
+    with time_machine.travel(timezone.now() - timedelta(minutes=1)):
+        page.goto(article.get_absolute_url())
+    page.fill("#id_name", "John Smith")
+    page.fill("#id_email", "john@example.org")
+    page.fill("#id_body", "تقرير مهم، شكراً لكم.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert "يُرجى تحديد المربع للموافقة" in page.content()
+    assert page.input_value("#id_body") == "تقرير مهم، شكراً لكم."  # the text is kept
+    assert not Comment.objects.exists()
+    page.console_errors.clear()  # the refusal is a 400 response, which Chromium reports; that one is expected
+
+    page.check("#id_consent")
+    with page.expect_navigation():
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert "ينتظر تعليقك مراجعة أحد المشرفين" in page.locator("#comment-form").inner_text()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+
+    page.goto("/admin/login/")
+    page.fill("#id_username", "munir")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("[type=submit]")
+    page.goto("/admin/comments/comment/")
+    page.check(f"input[name=_selected_action][value='{comment.pk}']")
+    page.select_option("select[name=action]", "approve_selected")
+    with page.expect_navigation():
+        page.click("button[name=index]")
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+    assert page.console_errors == []
+
+    page.goto(article.get_absolute_url())
+    name = page.locator(f"#comment-{comment.pk} bdi").first
+    assert name.inner_text() == "John Smith"
+    positions = page.evaluate(CHARACTER_POSITIONS, [name.element_handle(), "John Smith"])
+    assert positions == sorted(positions)  # a Latin name reads left to right inside the Arabic page
+    assert "تقرير مهم، شكراً لكم." in page.locator(".comment__body").inner_text()
