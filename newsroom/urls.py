@@ -20,6 +20,7 @@ urlpatterns = [
 # Arabic at `/`, English at `/en/`: the language comes from the URL alone, so every page is cacheable as is.
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path("privacy/", views.privacy_policy, name="privacy"),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     prefix_default_language=False,

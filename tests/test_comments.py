@@ -260,3 +260,16 @@ def test_an_approved_writer_may_be_told(article, settings, mailoutbox, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
     assert [message.to for message in mailoutbox] == [["salma@example.org"]]
+
+
+@pytest.mark.django_db
+def test_the_consent_label_states_the_retention_and_links_the_policy(client, article, settings):
+    settings.NEWSROOM_COMMENT_IP_RETENTION_DAYS, settings.NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS = 30, 365
+    html = client.get(article.get_absolute_url()).content.decode()
+    consent = html[html.index('class="comment-form__consent"') :]
+    consent = consent[: consent.index("</p>")]
+    assert 'type="checkbox"' in consent and "checked" not in consent
+    assert "يُحذف عنوان IP بعد 30 يوماً والبريد الإلكتروني بعد 365 يوماً" in consent
+    assert 'href="/privacy/"' in consent
+    policy = client.get("/privacy/").content.decode()
+    assert "30 يوماً" in policy and "365 يوماً" in policy
