@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: run test coverage bench-renditions bench-search lint format messages catalogs check-catalogs migrations-check setup system-packages clean
+.PHONY: run test coverage bench-renditions bench-search bench-comments lint format messages catalogs check-catalogs migrations-check setup system-packages clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -54,6 +54,10 @@ bench-renditions: setup
 # Needs PostgreSQL (DATABASE_URL names the server; a scratch database is made and dropped).
 bench-search: setup
 	$(BIN)/python bench/search.py
+
+# SQLite in a temporary file, or a scratch database on the PostgreSQL server DATABASE_URL names.
+bench-comments: setup
+	$(BIN)/python bench/comment_post.py
 
 lint: setup
 	$(BIN)/ruff check .
