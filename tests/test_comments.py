@@ -273,3 +273,18 @@ def test_the_consent_label_states_the_retention_and_links_the_policy(client, art
     assert 'href="/privacy/"' in consent
     policy = client.get("/privacy/").content.decode()
     assert "30 يوماً" in policy and "365 يوماً" in policy
+
+
+@pytest.mark.django_db
+def test_comment_text_keeps_lines_and_links_without_endorsement(client, article):
+    comment = services.comment_submit(
+        article=article, name="سلمى", email="s@example.org",
+        body="سطر أول\nانظر https://example.org/report?a=1&b=2 <script>alert(1)</script>",
+    )  # fmt: skip
+    services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="comment__body"') :]
+    body = body[: body.index("</div>")]
+    assert "سطر أول<br>" in body
+    assert '<a rel="nofollow ugc noopener" href="https://example.org/report?a=1&amp;b=2">' in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
