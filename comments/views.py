@@ -2,9 +2,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.views.csrf import csrf_failure as default_csrf_failure
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
@@ -51,14 +55,16 @@ TOO_MANY = _("You have sent many comments in a short time. Please wait a few min
 
 
 def _article_with_form(request, article, form, *, status, error=None):
-    """The article page as readers see it, with this form's errors and text in place of an empty form."""
+    """The article page as readers see it, with this form's errors and text in place of an empty form, and a
+    CSRF token of its own (this response is never cached), so sending again works without JavaScript."""
     if error is not None:
         form.add_error(None, error)
     view = ArticleDetailView()
     view.setup(request, pk=article.pk)
     view.object = view.get_object()
-    context = view.get_context_data(object=view.object, comment_form=form)
+    context = view.get_context_data(object=view.object, comment_form=form, comment_csrf=get_token(request))
     response = render(request, view.template_name, context, status=status)
+    add_never_cache_headers(response)
     if status == 429:
         response["Retry-After"] = str(settings.NEWSROOM_COMMENT_RATE_WINDOW)
     return response
@@ -102,3 +108,29 @@ def privacy_confirm(request, token):
         return response
     erased = privacy.erase_commenter(email=data["email"])
     return render(request, "comments/privacy_confirm.html", {"erased": erased})
+
+
+@never_cache
+def form_token_view(request):
+    """A fresh CSRF token for the comment form of a cached page (and the cookie that goes with it)."""
+    return JsonResponse({"csrf": get_token(request)})
+
+
+CSRF_REFUSED = _("We could not accept the comment yet. Your text is below: please send it again.")
+
+
+def csrf_failure(request, reason=""):
+    """
+    The CSRF failure view. A comment posted from a cached page (no token, JavaScript off) comes back as the
+    article page with the reader's text and a fresh token: sending again works, nothing is lost and nothing was
+    stored. Any other form gets Django's translated 403 page.
+    """
+    match = resolve(request.path_info)
+    if match.view_name == "comments:comment_post":
+        article = Article.objects.published().filter(pk=match.kwargs["article_id"]).first()
+        if article is not None:
+            form = CommentForm(request.POST, article=article)
+            form.is_valid()
+            response = _article_with_form(request, article, form, status=403, error=CSRF_REFUSED)
+            return response
+    return default_csrf_failure(request, reason=reason)

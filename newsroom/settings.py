@@ -43,6 +43,8 @@ if DEBUG and not set(ALLOWED_HOSTS) <= {*LOCAL_HOSTS, "testserver"}:
     # must stop the site rather than expose it.
     raise ImproperlyConfigured("DJANGO_DEBUG is for local machines: turn it off to serve public host names.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A comment posted from a cached page without a token comes back with the reader's text (comments/views.py).
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so the admin sees the translated fields.

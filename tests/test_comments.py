@@ -1,11 +1,13 @@
 """Reader comments: consent, the form's defences, moderation states, and threaded display."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
@@ -288,3 +290,39 @@ def test_comment_text_keeps_lines_and_links_without_endorsement(client, article)
     assert "سطر أول<br>" in body
     assert '<a rel="nofollow ugc noopener" href="https://example.org/report?a=1&amp;b=2">' in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
+
+
+@pytest.mark.django_db
+def test_the_article_page_carries_no_csrf_token_so_it_can_be_cached(client, article):
+    response = client.get(article.get_absolute_url())
+    assert "csrftoken" not in response.cookies
+    assert 'name="csrfmiddlewaretoken" value=""' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_post_from_a_cached_page_without_javascript_succeeds_at_the_second_try(article):
+    reader = Client(enforce_csrf_checks=True)
+    data = {"name": "سلمى", "email": "s@example.org", "body": "نصي الذي كتبته", "consent": "on",
+            "token": _token(article), "website": "", "parent": ""}  # fmt: skip
+    first = reader.post(f"/comments/post/{article.pk}/", data)
+    assert first.status_code == 403
+    html = first.content.decode()
+    assert "لم نتمكن من قبول التعليق بعد" in html and "نصي الذي كتبته" in html
+    assert "no-store" in first["Cache-Control"] and "csrftoken" in first.cookies
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    second = reader.post(f"/comments/post/{article.pk}/", data | {"csrfmiddlewaretoken": token})
+    assert second.status_code == 302
+    assert Comment.objects.get().body == "نصي الذي كتبته"
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_is_never_cached(client):
+    response = client.get("/comments/token/")
+    assert response.json()["csrf"] and "csrftoken" in response.cookies
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_other_forms_still_get_the_plain_csrf_page():
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403 and "انتهت صلاحية هذا النموذج" in response.content.decode()

@@ -28,4 +28,6 @@ def article_comments(context, article, form=None):
         "ip_days": settings.NEWSROOM_COMMENT_IP_RETENTION_DAYS,
         "email_days": settings.NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS,
         "request": request,
+        # Only a page that is not cached anyway (a refused post) carries a token of its own.
+        "csrf_value": context.get("comment_csrf", ""),
     }

@@ -61,3 +61,26 @@ def test_comment_consent_moderation_and_display(page, live_server):
     positions = page.evaluate(CHARACTER_POSITIONS, [name.element_handle(), "John Smith"])
     assert positions == sorted(positions)  # a Latin name reads left to right inside the Arabic page
     assert "تقرير مهم، شكراً لكم." in page.locator(".comment__body").inner_text()
+
+
+def test_with_javascript_off_a_comment_goes_through_at_the_second_send(browser, live_server, editorial_groups):
+    article = make_article(headline_ar="تقرير بلا جافاسكربت")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    with time_machine.travel(timezone.now() - timedelta(minutes=1)):
+        page.goto(article.get_absolute_url())
+    page.fill("#id_name", "سلمى")
+    page.fill("#id_email", "salma@example.org")
+    page.fill("#id_body", "تعليق من هاتف قديم")
+    page.check("#id_consent")
+    with page.expect_navigation():
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert "يُرجى إرساله مجدداً" in page.content()
+    assert page.input_value("#id_body") == "تعليق من هاتف قديم"  # nothing lost
+    assert not Comment.objects.exists()
+    page.check("#id_consent")
+    with page.expect_navigation():
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert "ينتظر تعليقك مراجعة أحد المشرفين" in page.content()
+    assert Comment.objects.get().body == "تعليق من هاتف قديم"
+    context.close()
