@@ -1,6 +1,7 @@
 """Many readers posting at once: every valid comment is stored once, and a flood past the limit stores nothing."""
 
 import http.cookiejar
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _reader(live_server, article, number, token):
-    """One reader: open the article (which sets the CSRF cookie), then send a comment."""
+    """One reader: open the article, fetch a form token as comments.js does (which sets the CSRF cookie), then
+    send a comment."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(live_server.url + article.get_absolute_url()).read()
-    csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    csrf = json.loads(opener.open(f"{live_server.url}/comments/token/").read())["csrf"]
     data = urllib.parse.urlencode({
         "csrfmiddlewaretoken": csrf, "name": f"قارئ {number}", "email": f"reader{number}@example.org",
         "body": f"تعليق القارئ رقم {number}", "consent": "on", "token": token, "website": "", "parent": "",
