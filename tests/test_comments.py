@@ -326,3 +326,18 @@ def test_the_token_endpoint_is_never_cached(client):
 def test_other_forms_still_get_the_plain_csrf_page():
     response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403 and "انتهت صلاحية هذا النموذج" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reply_link_sets_up_the_form_to_answer_that_comment(client, article):
+    first = services.comment_submit(article=article, name="John Smith", email="j@example.org", body="سؤال")
+    services.comments_approve(comments=Comment.objects.filter(pk=first.pk), by=None)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="?reply_to={first.pk}#comment-form"' in page
+    replying = client.get(article.get_absolute_url(), {"reply_to": first.pk}).content.decode()
+    assert "ردّاً على <bdi>John Smith</bdi>" in replying
+    assert f'name="parent" value="{first.pk}"' in replying
+    assert _post(client, article, parent=str(first.pk), body="جواب").status_code == 302
+    assert Comment.objects.get(body="جواب").parent == first
+    # A reply_to that is not an approved comment of this article is ignored.
+    assert 'name="parent" value="' not in client.get(article.get_absolute_url(), {"reply_to": "99999"}).content.decode()

@@ -19,11 +19,20 @@ def article_comments(context, article, form=None):
     for comment in comments:
         comment.thread = children.get(comment.pk, [])
     request = context.get("request")
+    if not form:  # the template passes "" when the page has no bound form
+        form = CommentForm(article=article)
+        # «رد» links carry ?reply_to=<id>: a plain link, so replying works without JavaScript and from caches.
+        reply_to = request.GET.get("reply_to", "") if request is not None else ""
+        if reply_to.isdigit() and any(comment.pk == int(reply_to) for comment in comments):
+            form.initial["parent"] = int(reply_to)
+    parent_id = form["parent"].value()
+    replying_to = next((c for c in comments if str(c.pk) == str(parent_id)), None) if parent_id else None
     return {
+        "replying_to": replying_to,
         "article": article,
         "threads": children.get(None, []),
         "count": len(comments),
-        "form": form or CommentForm(article=article),
+        "form": form,
         "posted": request is not None and request.GET.get("comment") == "pending",
         "ip_days": settings.NEWSROOM_COMMENT_IP_RETENTION_DAYS,
         "email_days": settings.NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS,
