@@ -51,6 +51,20 @@ BODY_EXTENSIONS = {
 }
 
 
+def user_reference(verbose_name, *, editable=True, help_text=""):
+    """Who did something (uploaded, created, moderated…): kept as a plain reference that outlives the account."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=editable,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
 def required_in_arabic(field, *, name, message):
     """A database CHECK that the Arabic column of translated `field` is filled. A CHECK passes when its condition
     is NULL, so it states both halves: not NULL and not empty."""
@@ -150,14 +164,7 @@ class Image(models.Model):
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=150, blank=True, help_text=_("Who took the photo."))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    uploaded_by = user_reference(_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -501,15 +508,7 @@ class Article(SlugFromArabicMixin, models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_reference(_("created by"), editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     search_text = models.TextField(
@@ -636,15 +635,7 @@ class ArticleTransition(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=16, choices=ArticleStatus)
     to_status = models.CharField(_("to"), max_length=16, choices=ArticleStatus)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty when the system made the change (a scheduled article coming due)."),
-    )
+    by = user_reference(_("by"), help_text=_("Empty when the system made the change (a scheduled article coming due)."))
     at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -706,15 +697,7 @@ class Correction(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(_("text"))
     published_at = models.DateTimeField(_("time"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("written by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = user_reference(_("written by"), editable=False)
 
     class Meta:
         ordering = ["published_at", "id"]

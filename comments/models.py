@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import user_reference
 from newsroom.arabic import normalize_arabic
 
 
@@ -41,14 +41,7 @@ class Comment(models.Model):
     consent_version = models.CharField(_("consent text version"), max_length=32)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moderated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    moderated_by = user_reference(_("moderated by"))
 
     objects = CommentQuerySet.as_manager()
 
@@ -116,14 +109,8 @@ class PrivacyRequest(models.Model):
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     comments_affected = models.PositiveIntegerField(_("comments"), default=0)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty when the commenter confirmed the request by e-mail."),
+    handled_by = user_reference(
+        _("handled by"), help_text=_("Empty when the commenter confirmed the request by e-mail.")
     )
 
     class Meta:
