@@ -458,6 +458,11 @@ class ArticleQuerySet(models.QuerySet):
         rank = RawSQL(bm25, [fts_query])  # noqa: S611
         return self.filter(pk__in=found).annotate(rank=rank).order_by("rank", "-published_at", "-id")
 
+    def for_page(self):
+        """Everything the article page shows, fetched up front: `for_listing()` plus corrections, tags and the
+        featured photo's renditions."""
+        return self.for_listing().prefetch_related("corrections", "featured_image__renditions", "tags")
+
     def for_listing(self):
         """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""
         return self.select_related("section", "featured_image").prefetch_related(

@@ -103,11 +103,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .for_listing()
-            .prefetch_related("corrections", "featured_image__renditions", "tags")
-        )
+        return Article.objects.published().for_page()
 
     def get(self, request, *args, **kwargs):
         self.object = article = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
@@ -142,7 +138,7 @@ class ArticlePreviewView(LoginRequiredMixin, DetailView):
     login_url = "admin:login"
 
     def get_queryset(self):
-        return Article.objects.for_listing().prefetch_related("corrections", "featured_image__renditions", "tags")
+        return Article.objects.for_page()
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
