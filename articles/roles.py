@@ -2,7 +2,7 @@
 
 Data migrations make and update the groups, each with its own copy of the list as it was then (a migration must
 not depend on code that changes later); the tests restore the groups from here after a transactional test has
-emptied the tables. The comments app gives moderators their rights."""
+emptied the tables. The comments and consent apps give moderators their rights."""
 
 REPORTER = {
     "articles": ["add_article", "change_article", "view_article", "view_section", "view_tag", "add_tag",
@@ -27,6 +27,7 @@ EDITOR = {
 MODERATOR = {
     "comments": ["view_comment", "change_comment", "delete_comment",
                  "add_blockedword", "change_blockedword", "delete_blockedword", "view_blockedword"],
+    "consent": ["view_consentrecord", "view_policyversion"],
 }  # fmt: skip
 GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": MODERATOR}
 

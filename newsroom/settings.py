@@ -8,6 +8,7 @@ Production (DJANGO_DEBUG off) refuses to start without a real secret key and an 
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "newsroom",
     "articles",
     "comments",
+    "consent",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Pages that show the cookie banner say they depend on the Global Privacy Control header.
+    "consent.middleware.ConsentVaryMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,17 +216,41 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     # Only behind a proxy that always sets this header itself; otherwise a client could claim to be on HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# A strict Content Security Policy: our own files only, no inline script or style anywhere.
+# Cookie consent (consent/state.py). The choice cookie lives six months, after which the banner asks again; the
+# pseudonymous consent id and anything set with consent live at most 13 months (395 days), as CNIL asks.
+NEWSROOM_CONSENT_COOKIE = "consent"
+NEWSROOM_CONSENT_ID_COOKIE = "consent_id"
+NEWSROOM_CONSENT_REASK_DAYS = env.int("NEWSROOM_CONSENT_REASK_DAYS", default=182)
+NEWSROOM_CONSENT_ID_DAYS = 395
+if not 1 <= NEWSROOM_CONSENT_REASK_DAYS <= NEWSROOM_CONSENT_ID_DAYS:
+    raise ImproperlyConfigured("NEWSROOM_CONSENT_REASK_DAYS must be between 1 and 395 (13 months).")
+# How long the consent log keeps each choice, as proof of consent: the 13 months of the longest cookie it covers,
+# plus a year for questions and complaints.
+NEWSROOM_CONSENT_LOG_RETENTION_DAYS = env.int("NEWSROOM_CONSENT_LOG_RETENTION_DAYS", default=760)
+NEWSROOM_CONSENT_RATE_PER_ADDRESS = env.int("NEWSROOM_CONSENT_RATE_PER_ADDRESS", default=300)
+NEWSROOM_CONSENT_RATE_WINDOW = 600
+# An audience-measurement script (e.g. a self-hosted Matomo's matomo.js), loaded only for readers who allow
+# analytics, and the names (or name prefixes) of the cookies it sets: they are listed in the policy and deleted
+# when a reader withdraws. Empty: no analytics at all.
+NEWSROOM_ANALYTICS_SCRIPT_URL = env.str("NEWSROOM_ANALYTICS_SCRIPT_URL", default="")
+NEWSROOM_ANALYTICS_COOKIES = env.list("NEWSROOM_ANALYTICS_COOKIES", default=["_pk_", "mtm_"])
+NEWSROOM_ANALYTICS_COOKIE_DOMAIN = env.str("NEWSROOM_ANALYTICS_COOKIE_DOMAIN", default="")
+ANALYTICS_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(NEWSROOM_ANALYTICS_SCRIPT_URL))
+ANALYTICS_SOURCES = [ANALYTICS_ORIGIN] if ANALYTICS_ORIGIN != "://" else []
+
+# A strict Content Security Policy: our own files only, no inline script or style anywhere. Frames from the media
+# providers readers may allow (consent/embeds.py); the policy admits them, the page loads them only after consent.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         # A nonce appears in the header only on pages that use one: the admin's rich-text editor needs an
         # inline import map.
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF, NONCE, *ANALYTICS_SOURCES],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *ANALYTICS_SOURCES],
         "font-src": [SELF],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *ANALYTICS_SOURCES],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "manifest-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],

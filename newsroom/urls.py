@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
+from consent.views import policy_detail
 
 from . import seo, views
 
@@ -20,7 +21,8 @@ urlpatterns = [
 # Arabic at `/`, English at `/en/`: the language comes from the URL alone, so every page is cacheable as is.
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
-    path("privacy/", views.privacy_policy, name="privacy"),
+    path("privacy/", policy_detail, name="privacy"),
+    path("", include("consent.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     prefix_default_language=False,

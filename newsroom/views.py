@@ -1,12 +1,10 @@
 import time
 
-from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -53,19 +51,6 @@ class HomeView(PublishedArticlesMixin, ListView):
         for article in newest:
             by_section.setdefault(article.section_id, []).append(article)
         return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
-
-
-def privacy_policy(request):
-    """What the site keeps about readers and commenters, and for how long (the numbers come from settings)."""
-    return render(
-        request,
-        "newsroom/privacy.html",
-        {
-            "ip_days": settings.NEWSROOM_COMMENT_IP_RETENTION_DAYS,
-            "email_days": settings.NEWSROOM_COMMENT_EMAIL_RETENTION_DAYS,
-            "spam_days": settings.NEWSROOM_COMMENT_SPAM_RETENTION_DAYS,
-        },
-    )
 
 
 def _check_database():

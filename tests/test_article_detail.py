@@ -70,12 +70,12 @@ def test_body_html_is_sanitised_on_output(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("authors", [1, 4])
-def test_article_page_query_count_is_fixed(client, django_assert_num_queries, authors):
+def test_article_page_query_count_is_fixed(client, page_queries, authors):
     article = make_article(authors=[make_author() for _ in range(authors)])
     article.corrections.create(text_ar="تصحيح")
     # The article with its section, its bylines, corrections and tags; the related articles; the approved
     # comments; the sections menu.
-    with django_assert_num_queries(7):
+    with page_queries(7):
         client.get(article.get_absolute_url())
 
 
@@ -92,10 +92,10 @@ def test_corrections_and_updates_appear_in_each_language(client):
 
 
 @pytest.mark.django_db
-def test_the_featured_photo_is_a_picture_with_webp_and_jpeg_renditions(client, django_assert_num_queries):
+def test_the_featured_photo_is_a_picture_with_webp_and_jpeg_renditions(client, page_queries):
     image = image_store(image=Image(alt_ar="عبّارة على الفرات", credit_ar="ليلى"), upload=photos.camera_jpeg(2400, 1600))
     article = make_article(featured_image=image, authors=[make_author()])
-    with django_assert_num_queries(8):  # as above, and the photo's renditions
+    with page_queries(8):  # as above, and the photo's renditions
         html = client.get(article.get_absolute_url()).content.decode()
     webp = re.search(r'<source type="image/webp" srcset="([^"]+)"', html).group(1)
     assert [part.split()[-1] for part in webp.split(", ")] == ["480w", "960w", "1600w"]

@@ -148,12 +148,12 @@ def test_moderation_states(article):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("approved", [1, 12])
-def test_comments_add_one_query_to_the_article_page(client, article, django_assert_num_queries, approved):
+def test_comments_add_one_query_to_the_article_page(client, article, page_queries, approved):
     for number in range(approved):
         parent = services.comment_submit(article=article, name=f"قارئ {number}", email="r@example.org", body="نص")
         services.comment_submit(article=article, name="رد", email="r@example.org", body="رد", parent=parent)
     services.comments_approve(comments=Comment.objects.all(), by=None)
-    with django_assert_num_queries(7):
+    with page_queries(7):
         client.get(article.get_absolute_url())
 
 

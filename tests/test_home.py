@@ -100,13 +100,13 @@ def test_home_is_paginated(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 15])
-def test_home_query_count_does_not_grow_with_articles_or_authors(client, django_assert_num_queries, articles):
+def test_home_query_count_does_not_grow_with_articles_or_authors(client, page_queries, articles):
     """Seven queries: the paginator's count, the articles with their sections, their bylines, the sections, the
     published articles counted per section, the newest of each section, and the masthead's sections menu."""
     authors = [make_author() for _ in range(3)]
     for _ in range(articles):
         make_article(authors=authors)
-    with django_assert_num_queries(7):
+    with page_queries(7):
         response = client.get("/")
     assert response.status_code == 200
 

@@ -58,7 +58,7 @@ def test_unknown_slugs_are_not_found(client, kind):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("kind", "queries"), [("section", 5), ("tag", 5), ("author", 6)])
 @pytest.mark.parametrize("articles", [1, 12])
-def test_listing_query_count_does_not_grow(client, django_assert_num_queries, kind, queries, articles):
+def test_listing_query_count_does_not_grow(client, page_queries, kind, queries, articles):
     """The subject, the paginator's count, the articles with sections, their bylines, the sections menu (an
     author page also prefetches the profile's links)."""
     section, author = make_section(), make_author()
@@ -66,5 +66,5 @@ def test_listing_query_count_does_not_grow(client, django_assert_num_queries, ki
         article = make_article(section=section, authors=[author, make_author()])
         article.tags.add("الرقة", "دير الزور")
     subject = {"section": section, "author": author, "tag": article.tags.get(name="الرقة")}[kind]
-    with django_assert_num_queries(queries):
+    with page_queries(queries):
         assert client.get(subject.get_absolute_url()).status_code == 200

@@ -86,11 +86,11 @@ def test_odd_queries_get_a_helpful_page(client, articles, params, says):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("matches", [1, 15])
-def test_search_page_query_count(client, django_assert_num_queries, matches):
+def test_search_page_query_count(client, page_queries, matches):
     for number in range(matches):
         make_article(headline_ar=f"خبر عن الرقة رقم {number}")
     # Matching tags and writers, the count, the articles with sections, their bylines, the sections menu.
-    with django_assert_num_queries(6):
+    with page_queries(6):
         assert client.get("/search/", {"q": "الرقة"}).status_code == 200
 
 

@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 
 from comments.retention import apply_retention
+from consent.retention import purge_consent_log
 
 
 class Command(BaseCommand):
     help = (
-        "Apply the comment retention periods: anonymise old IP addresses, drop browsers and e-mails, delete old "
-        "spam and rejected comments. Idempotent and safe to run concurrently: run it daily from cron."
+        "Apply the retention periods: anonymise commenters' old IP addresses, drop browsers and e-mails, delete old "
+        "spam and rejected comments, and delete old cookie-consent records. Idempotent and safe to run "
+        "concurrently: run it daily from cron."
     )
 
     def add_arguments(self, parser):
@@ -16,3 +18,4 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing is changed.")
         apply_retention(dry_run=dry_run, progress=self.stdout.write)
+        self.stdout.write(f"Consent records deleted: {purge_consent_log(dry_run=dry_run)}")

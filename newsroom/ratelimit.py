@@ -11,14 +11,15 @@ logger = logging.getLogger(__name__)
 def over_limit(key: str, limit: int, window: int) -> bool:
     """Count one more event for `key` in the current window; True once the count passes `limit`.
 
-    If the cache is unreachable the event is let through (and logged): every comment waits for a moderator
-    anyway, and refusing all readers because Redis is down would be worse.
+    If the cache is unreachable the event is let through (and logged): what is limited here (comments, which wait
+    for a moderator anyway; cookie choices) is cheap to accept, and refusing all readers because Redis is down
+    would be worse.
     """
-    bucket = f"comments:rate:{key}:{int(time.time() // window)}"
+    bucket = f"rate:{key}:{int(time.time() // window)}"
     try:
         if cache.add(bucket, 1, timeout=window):
             return 1 > limit
         return cache.incr(bucket) > limit
     except Exception:
-        logger.warning("Comment rate limit not applied: the cache is unavailable", exc_info=True)
+        logger.warning("Rate limit not applied: the cache is unavailable", exc_info=True)
         return False

@@ -1,0 +1,16 @@
+from django.db.models.signals import post_delete, post_save
+
+from .models import PolicyVersion
+from .state import forget_policy_version
+
+
+def policy_changed(sender, instance, raw=False, **kwargs):
+    """A new or changed policy version takes effect for every worker at once (the number lives in the shared
+    cache)."""
+    if not raw:
+        forget_policy_version()
+
+
+def connect():
+    post_save.connect(policy_changed, sender=PolicyVersion, dispatch_uid="consent.policy_saved")
+    post_delete.connect(policy_changed, sender=PolicyVersion, dispatch_uid="consent.policy_deleted")

@@ -1,0 +1,130 @@
+"""
+A reader's cookie consent, read from two cookies:
+
+- `consent` (NEWSROOM_CONSENT_COOKIE) holds the choice itself: the policy version it answers and the optional
+  categories allowed, e.g. `3:analytics+embeds` or `3:none`. It lives NEWSROOM_CONSENT_REASK_DAYS (six months), so
+  the banner comes back when it expires. It takes a handful of values, so a cache can key pages on it; and it is
+  readable by the page's script, which keeps a page from the browser's back-forward cache in step with it.
+- `consent_id` (NEWSROOM_CONSENT_ID_COOKIE) holds a random pseudonymous id for the consent log, at most 13 months.
+  Pages never depend on it.
+
+Pages depend only on `ConsentState.variant`, one of a few strings: that is what a page cache keys on, instead of
+`Vary: Cookie` (DESIGN.md §6). The browser's Global Privacy Control signal (`Sec-GPC: 1`) counts as «reject all»
+until the reader chooses otherwise on the site.
+"""
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .categories import ANALYTICS, EMBEDS, OPTIONAL_CATEGORIES
+
+logger = logging.getLogger(__name__)
+
+POLICY_CACHE_KEY = "consent:policy-version"
+# A version scheduled for later comes into effect within this many seconds of its time.
+POLICY_CACHE_SECONDS = 60
+CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+CHOICE = re.compile(r"^(?P<version>\d{1,9}):(?P<categories>[a-z+]{1,40})$")
+
+
+def current_policy_version():
+    """The number of the policy version in effect (0 before there is any), from the shared cache when it can."""
+    try:
+        number = cache.get(POLICY_CACHE_KEY)
+    except Exception:
+        logger.warning("Policy version not cached: the cache is unavailable", exc_info=True)
+        number = None
+    if number is None:
+        from .models import PolicyVersion
+
+        current = PolicyVersion.objects.in_effect().values_list("number", flat=True).first()
+        number = current or 0
+        try:
+            cache.set(POLICY_CACHE_KEY, number, POLICY_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001, S110 - already logged above; the page is served all the same
+            pass
+    return number
+
+
+def forget_policy_version():
+    try:
+        cache.delete(POLICY_CACHE_KEY)
+    except Exception:
+        logger.warning("Policy version cache not cleared: the cache is unavailable", exc_info=True)
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    policy_version: int
+    chosen: bool
+    categories: frozenset
+    gpc: bool
+
+    @property
+    def ask(self):
+        """Show the banner: no choice for the current policy, and no GPC signal standing in for one."""
+        return not self.chosen and not self.gpc
+
+    @property
+    def analytics(self):
+        return ANALYTICS in self.categories
+
+    @property
+    def embeds(self):
+        return EMBEDS in self.categories
+
+    @property
+    def variant(self):
+        """What a page rendered for this reader depends on: a cache keys pages on this, and nothing else."""
+        if self.chosen:
+            return "v{}:{}".format(self.policy_version, "+".join(sorted(self.categories)) or "none")
+        return "v{}:{}".format(self.policy_version, "gpc" if self.gpc else "ask")
+
+
+def parse_choice(value, policy_version):
+    """The categories of a `consent` cookie value if it answers the current policy, else None."""
+    match = CHOICE.match(value or "")
+    if not match or int(match["version"]) != policy_version or policy_version == 0:
+        return None
+    names = match["categories"].split("+")
+    if names == ["none"]:
+        return frozenset()
+    if not set(names) <= set(OPTIONAL_CATEGORIES):
+        return None
+    return frozenset(names)
+
+
+def format_choice(policy_version, categories):
+    names = "+".join(name for name in OPTIONAL_CATEGORIES if name in categories)
+    return f"{policy_version}:{names or 'none'}"
+
+
+def sends_gpc(request):
+    return request.headers.get("Sec-GPC", "").strip() == "1"
+
+
+def consent_state(request):
+    """The reader's consent state, worked out once per request."""
+    state = getattr(request, "_consent_state", None)
+    if state is None:
+        version = current_policy_version()
+        categories = parse_choice(request.COOKIES.get(settings.NEWSROOM_CONSENT_COOKIE), version)
+        state = ConsentState(
+            policy_version=version,
+            chosen=categories is not None,
+            categories=categories or frozenset(),
+            gpc=sends_gpc(request),
+        )
+        request._consent_state = state
+    return state
+
+
+def consent_id(request):
+    """The reader's pseudonymous consent id, or a new random one (128 bits) if they have none or a malformed one."""
+    value = request.COOKIES.get(settings.NEWSROOM_CONSENT_ID_COOKIE, "")
+    return value if CONSENT_ID.match(value) else secrets.token_urlsafe(16)
