@@ -2,10 +2,11 @@
 choices, kept against a pseudonymous consent id as proof of consent."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
 
@@ -28,7 +29,7 @@ clean_policy = create_sanitizer(POLICY_EXTENSIONS)
 class PolicyVersionQuerySet(models.QuerySet):
     def in_effect(self, now=None):
         """Versions whose time has come, newest first: the first one is the policy readers are asked about."""
-        return self.filter(effective_at__lte=now or timezone.now()).order_by("-effective_at", "-number")
+        return self.filter(effective_at__lte=now or timezone.now()).order_by("-number")
 
 
 class PolicyVersion(models.Model):
@@ -71,6 +72,18 @@ class PolicyVersion(models.Model):
 
     def get_absolute_url(self):
         return f"{reverse('privacy')}?version={self.number}"
+
+    def clean(self):
+        """A new version cannot take effect before the newest one: versions follow each other in time, so the one in
+        force is always the highest number whose time has come."""
+        newest = PolicyVersion.objects.exclude(pk=self.pk).order_by("-number").first()
+        if newest is not None and self.effective_at and self.effective_at < newest.effective_at:
+            raise ValidationError(
+                {
+                    "effective_at": _("A new version cannot take effect before version %(number)s (%(time)s).")
+                    % {"number": newest.number, "time": formats.localize(timezone.localtime(newest.effective_at))}
+                }
+            )
 
     def is_in_effect(self, now=None):
         return self.effective_at <= (now or timezone.now())

@@ -43,6 +43,23 @@ def editorial_groups(django_db_blocker):
         create_groups(apps)
 
 
+@pytest.fixture
+def privacy_policy(django_db_blocker):
+    """Version 1 of the privacy policy, as the data migration writes it (a transactional test empties the table)."""
+    import importlib
+
+    from django.apps import apps
+
+    from consent.models import PolicyVersion
+    from consent.state import forget_policy_version
+
+    migration = importlib.import_module("consent.migrations.0002_first_policy_and_moderator_rights")
+    with django_db_blocker.unblock():
+        migration.create_first_policy(apps, None)
+        forget_policy_version()
+        return PolicyVersion.objects.get(number=1)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (rate-limit counters live there)."""

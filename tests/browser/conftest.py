@@ -38,7 +38,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, editorial_groups):
+def page(browser, live_server, editorial_groups, privacy_policy):
     """A fresh browser context (no cookies) that records console errors and every request it makes."""
     context = browser.new_context(base_url=live_server.url, locale="ar")
     page = context.new_page()
