@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: run test coverage bench-renditions bench-search bench-comments lint format messages catalogs check-catalogs migrations-check setup system-packages clean
+.PHONY: run test coverage bench-renditions bench-search bench-comments bench-consent lint format messages catalogs check-catalogs migrations-check setup system-packages clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -58,6 +58,9 @@ bench-search: setup
 # SQLite in a temporary file, or a scratch database on the PostgreSQL server DATABASE_URL names.
 bench-comments: setup
 	$(BIN)/python bench/comment_post.py
+
+bench-consent: setup
+	$(BIN)/python bench/consent.py
 
 lint: setup
 	$(BIN)/ruff check .
