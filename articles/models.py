@@ -483,7 +483,16 @@ class Article(SlugFromArabicMixin, models.Model):
 
     headline = models.CharField(_("headline"), max_length=200)
     standfirst = models.TextField(_("standfirst"), blank=True, help_text=_("One or two sentences under the headline."))
-    body = ProseEditorField(_("body"), blank=True, extensions=BODY_EXTENSIONS, sanitize=clean_body)
+    body = ProseEditorField(
+        _("body"),
+        blank=True,
+        extensions=BODY_EXTENSIONS,
+        sanitize=clean_body,
+        help_text=_(
+            "To embed a YouTube or Vimeo video, put its address alone in a paragraph: readers see the player once "
+            "they allow external media, and a placeholder with a link until then."
+        ),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=SLUG_MAX_LENGTH,

@@ -51,6 +51,13 @@ def test_a_first_visit_sets_no_cookie_and_shows_the_banner(client, article):
         assert re.search(rf'id="banner-{category}" name="{category}" value="on" aria', html)
 
 
+def test_the_english_pages_ask_in_english(client):
+    html = client.get("/en/").content.decode()
+    assert banner_is_open(html) and "Cookies on this site" in html
+    assert 'value="accept_all">Accept all</button>' in html and 'value="reject_all">Reject all</button>' in html
+    assert 'action="/en/cookies/"' in html and 'href="/en/privacy/#cookies">Read more</a>' in html
+
+
 def test_accept_and_reject_buttons_look_the_same(client):
     html = client.get("/").content.decode()
     buttons = re.findall(r'<button class="([^"]+)" type="submit" name="choice" value="(accept_all|reject_all)">', html)
