@@ -75,7 +75,7 @@ def main():
         elif kind > 0.25:
             client.cookies[settings.NEWSROOM_CONSENT_COOKIE] = f"{version + 7}:analytics+embeds"  # stale policy
         if rng.random() > 0.5:
-            client.cookies[settings.NEWSROOM_CONSENT_ID_COOKIE] = "".join(rng.choices("abcdefghijkXYZ0123_-", k=22))
+            client.cookies[settings.NEWSROOM_CONSENT_ID_COOKIE] = "".join(rng.choices("0123456789abcdef", k=32))
         for name in rng.sample(["_ga", "theme", "csrftoken", "ab_test", "_pk_id.1.ab12"], k=rng.randint(0, 3)):
             # A CSRF cookie as comments.js leaves it (Django replaces a malformed one, with a Set-Cookie).
             client.cookies[name] = "".join(rng.choices("abcdefghijkLMNOPQ0123456789", k=32))

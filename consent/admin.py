@@ -4,7 +4,7 @@ from datetime import UTC
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +36,10 @@ class PolicyVersionAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
 
     @admin.display(description=_("consent records"))
     def consent_count(self, policy):
-        return policy.consents.count()
+        return policy.consent_count
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(consent_count=Count("consents"))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_in_effect():
@@ -67,7 +70,9 @@ class PolicyVersionAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             if not change:
-                # Serialised by the unique constraint on the number: two editors saving at once cannot share one.
+                # Two editors saving at once: the second waits for the first's lock on the newest version, then
+                # counts from the number the first took.
+                list(PolicyVersion.objects.select_for_update().order_by("-number")[:1])
                 obj.number = (PolicyVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
                 obj.created_by = request.user
             super().save_model(request, obj, form, change)

@@ -7,13 +7,13 @@ from .models import ConsentRecord
 
 class ConsentForm(forms.Form):
     """What the banner, the settings page and a media placeholder send: one of four choices, the categories ticked
-    in the settings, the category a placeholder allows, and the page to go back to."""
+    in the settings and the category a placeholder allows. The page to go back to (`next`) is read by the view,
+    which turns any unsafe or odd value into the home page rather than refuse the choice."""
 
     choice = forms.ChoiceField(choices=ConsentRecord.Method.choices)
     analytics = forms.BooleanField(required=False)
     embeds = forms.BooleanField(required=False)
     category = forms.ChoiceField(choices=[(name, name) for name in OPTIONAL_CATEGORIES], required=False)
-    next = forms.CharField(required=False, max_length=2000)
 
     def clean(self):
         data = super().clean()

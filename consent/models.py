@@ -74,16 +74,26 @@ class PolicyVersion(models.Model):
         return f"{reverse('privacy')}?version={self.number}"
 
     def clean(self):
-        """A new version cannot take effect before the newest one: versions follow each other in time, so the one in
-        force is always the highest number whose time has come."""
-        newest = PolicyVersion.objects.exclude(pk=self.pk).order_by("-number").first()
-        if newest is not None and self.effective_at and self.effective_at < newest.effective_at:
-            raise ValidationError(
-                {
-                    "effective_at": _("A new version cannot take effect before version %(number)s (%(time)s).")
-                    % {"number": newest.number, "time": formats.localize(timezone.localtime(newest.effective_at))}
-                }
-            )
+        """Versions follow each other in time, so the one in force is always the highest number whose time has come:
+        a version takes effect no earlier than the one before it and no later than the one after it."""
+        if not self.effective_at:
+            return
+        others = PolicyVersion.objects.exclude(pk=self.pk)
+        if self.number:
+            before = others.filter(number__lt=self.number).order_by("-number").first()
+            after = others.filter(number__gt=self.number).order_by("number").first()
+        else:
+            before, after = others.order_by("-number").first(), None
+        if before is not None and self.effective_at < before.effective_at:
+            message = _("This version cannot take effect before version %(number)s (%(time)s).")
+            raise ValidationError({"effective_at": message % self._described(before)})
+        if after is not None and self.effective_at > after.effective_at:
+            message = _("This version cannot take effect after version %(number)s (%(time)s).")
+            raise ValidationError({"effective_at": message % self._described(after)})
+
+    @staticmethod
+    def _described(other):
+        return {"number": other.number, "time": formats.localize(timezone.localtime(other.effective_at))}
 
     def is_in_effect(self, now=None):
         return self.effective_at <= (now or timezone.now())

@@ -2,15 +2,16 @@
 A reader's cookie consent, read from two cookies:
 
 - `consent` (NEWSROOM_CONSENT_COOKIE) holds the choice itself: the policy version it answers and the optional
-  categories allowed, e.g. `3:analytics+embeds` or `3:none`. It lives NEWSROOM_CONSENT_REASK_DAYS (six months), so
-  the banner comes back when it expires. It takes a handful of values, so a cache can key pages on it; and it is
-  readable by the page's script, which keeps a page from the browser's back-forward cache in step with it.
+  categories allowed, e.g. `3:analytics+embeds` or `3:none` (`3:embeds:gpc` if chosen while the browser sent
+  GPC). It lives NEWSROOM_CONSENT_REASK_DAYS (six months), so the banner comes back when it expires. It takes a
+  handful of values, so a cache can key pages on it; and the page's script reads it, so that a page from a cache
+  or the back button follows the reader's latest choice, not the one it was rendered for.
 - `consent_id` (NEWSROOM_CONSENT_ID_COOKIE) holds a random pseudonymous id for the consent log, at most 13 months.
   Pages never depend on it.
 
 Pages depend only on `ConsentState.variant`, one of a few strings: that is what a page cache keys on, instead of
-`Vary: Cookie` (DESIGN.md §6). The browser's Global Privacy Control signal (`Sec-GPC: 1`) counts as «reject all»
-until the reader chooses otherwise on the site.
+`Vary: Cookie` (DESIGN.md §6). The browser's Global Privacy Control signal (`Sec-GPC: 1`) counts as «reject all»,
+over any choice made without it, until the reader chooses otherwise on the site while it is on.
 """
 
 import logging
@@ -28,8 +29,9 @@ logger = logging.getLogger(__name__)
 POLICY_CACHE_KEY = "consent:policy-version"
 # A version scheduled for later comes into effect within this many seconds of its time.
 POLICY_CACHE_SECONDS = 60
-CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
-CHOICE = re.compile(r"^(?P<version>\d{1,9}):(?P<categories>[a-z+]{1,40})$")
+CONSENT_ID = re.compile(r"^[0-9a-f]{32}$")
+# `3:analytics+embeds`, with `:gpc` when the reader chose while their browser sent Global Privacy Control.
+CHOICE = re.compile(r"^(?P<version>[0-9]{1,9}):(?P<categories>[a-z+]{1,40})(?P<gpc>:gpc)?$")
 
 
 def current_policy_version():
@@ -86,10 +88,16 @@ class ConsentState:
         return "v{}:{}".format(self.policy_version, "gpc" if self.gpc else "ask")
 
 
-def parse_choice(value, policy_version):
-    """The categories of a `consent` cookie value if it answers the current policy, else None."""
-    match = CHOICE.match(value or "")
+def parse_choice(value, policy_version, *, gpc=False):
+    """
+    The categories of a `consent` cookie value if it answers the current policy, else None. A browser now sending
+    Global Privacy Control overrides a choice made without it (the reader has since asked every site to refuse);
+    a choice made on the site while it was on stands.
+    """
+    match = CHOICE.fullmatch(value or "")
     if not match or int(match["version"]) != policy_version or policy_version == 0:
+        return None
+    if gpc and not match["gpc"]:
         return None
     names = match["categories"].split("+")
     if names == ["none"]:
@@ -99,9 +107,9 @@ def parse_choice(value, policy_version):
     return frozenset(names)
 
 
-def format_choice(policy_version, categories):
+def format_choice(policy_version, categories, *, gpc=False):
     names = "+".join(name for name in OPTIONAL_CATEGORIES if name in categories)
-    return f"{policy_version}:{names or 'none'}"
+    return f"{policy_version}:{names or 'none'}{':gpc' if gpc else ''}"
 
 
 def sends_gpc(request):
@@ -112,19 +120,17 @@ def consent_state(request):
     """The reader's consent state, worked out once per request."""
     state = getattr(request, "_consent_state", None)
     if state is None:
-        version = current_policy_version()
-        categories = parse_choice(request.COOKIES.get(settings.NEWSROOM_CONSENT_COOKIE), version)
+        version, gpc = current_policy_version(), sends_gpc(request)
+        categories = parse_choice(request.COOKIES.get(settings.NEWSROOM_CONSENT_COOKIE), version, gpc=gpc)
         state = ConsentState(
-            policy_version=version,
-            chosen=categories is not None,
-            categories=categories or frozenset(),
-            gpc=sends_gpc(request),
+            policy_version=version, chosen=categories is not None, categories=categories or frozenset(), gpc=gpc
         )
         request._consent_state = state
     return state
 
 
 def consent_id(request):
-    """The reader's pseudonymous consent id, or a new random one (128 bits) if they have none or a malformed one."""
+    """The reader's pseudonymous consent id, or a new random one (128 bits, hexadecimal: safe in a CSV export) if
+    they have none or a malformed one."""
     value = request.COOKIES.get(settings.NEWSROOM_CONSENT_ID_COOKIE, "")
-    return value if CONSENT_ID.match(value) else secrets.token_urlsafe(16)
+    return value if CONSENT_ID.fullmatch(value) else secrets.token_hex(16)

@@ -1,10 +1,11 @@
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import is_same_domain, url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -37,22 +38,34 @@ def same_origin(request):
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site in ("same-origin", "none")
-    ours = f"{request.scheme}://{request.get_host()}"
-    trusted = {ours, *settings.CSRF_TRUSTED_ORIGINS}
     origin = request.headers.get("Origin")
-    if origin is not None:
-        return origin in trusted
-    referer = request.headers.get("Referer")
-    if referer is not None:
-        parts = urlsplit(referer)
-        return f"{parts.scheme}://{parts.netloc}" in trusted
-    return True
+    if origin is None and "Referer" in request.headers:
+        parts = urlsplit(request.headers["Referer"])
+        origin = f"{parts.scheme}://{parts.netloc}"
+    if origin is None:
+        # No header at all: an old browser, or a page that hid its Referer. Only a refusal, which changes nothing
+        # a forger could want, is taken from such a request.
+        return request.POST.get("choice") == "reject_all"
+    return origin == f"{request.scheme}://{request.get_host()}" or _trusted(origin)
+
+
+def _trusted(origin):
+    """Whether `origin` is in CSRF_TRUSTED_ORIGINS, wildcards (`https://*.example.org`) included, as Django reads it."""
+    scheme, _, netloc = origin.partition("://")
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        trusted_scheme, _, trusted_netloc = trusted.partition("://")
+        if scheme == trusted_scheme and (
+            netloc == trusted_netloc or is_same_domain(netloc, trusted_netloc.lstrip("*"))
+        ):
+            return True
+    return False
 
 
 def safe_next(request, value):
     """The page to go back to: a path on this site, or this language's home page. Never another host."""
     if (
         value
+        and len(value) <= 4000
         and value.startswith("/")
         and not value.startswith(("//", "/\\"))
         and value.isprintable()
@@ -85,8 +98,8 @@ def _settings_page(request, *, form=None, error=None, status=200):
         {
             "state": state,
             "categories": categories(),
-            "consent_id": known_id if CONSENT_ID.match(known_id) else "",
-            "next": safe_next(request, (form.data.get("next") if form else None) or request.GET.get("next")),
+            "consent_id": known_id if CONSENT_ID.fullmatch(known_id) else "",
+            "next": safe_next(request, request.POST.get("next") or request.GET.get("next")),
             "error": error,
             "consent_page": True,
         },
@@ -133,12 +146,12 @@ def consent_settings(request):
     if wants_json(request):
         response = JsonResponse({"policy_version": state.policy_version, "categories": sorted(allowed)})
     else:
-        response = HttpResponseRedirect(safe_next(request, form.cleaned_data["next"]))
+        response = HttpResponseRedirect(safe_next(request, request.POST.get("next")))
         response.status_code = 303  # See Other: the browser GETs the page it came from
     cookie = {"path": "/", "samesite": "Lax", "secure": settings.SESSION_COOKIE_SECURE}
     response.set_cookie(
         settings.NEWSROOM_CONSENT_COOKIE,
-        format_choice(state.policy_version, allowed),
+        format_choice(state.policy_version, allowed, gpc=state.gpc),
         max_age=settings.NEWSROOM_CONSENT_REASK_DAYS * 86400,
         **cookie,
     )
@@ -165,7 +178,7 @@ def policy_detail(request):
     versions = list(PolicyVersion.objects.in_effect().only("number", "effective_at"))
     wanted = request.GET.get("version", "")
     if wanted:
-        if not wanted.isdigit() or int(wanted) not in {version.number for version in versions}:
+        if not re.fullmatch(r"[0-9]{1,9}", wanted) or int(wanted) not in {version.number for version in versions}:
             raise Http404
         policy = PolicyVersion.objects.get(number=int(wanted))
     elif versions:

@@ -233,7 +233,9 @@ NEWSROOM_CONSENT_RATE_WINDOW = 600
 # analytics, and the names (or name prefixes) of the cookies it sets: they are listed in the policy and deleted
 # when a reader withdraws. Empty: no analytics at all.
 NEWSROOM_ANALYTICS_SCRIPT_URL = env.str("NEWSROOM_ANALYTICS_SCRIPT_URL", default="")
-NEWSROOM_ANALYTICS_COOKIES = env.list("NEWSROOM_ANALYTICS_COOKIES", default=["_pk_", "mtm_"])
+NEWSROOM_ANALYTICS_COOKIES = [
+    prefix.strip() for prefix in env.list("NEWSROOM_ANALYTICS_COOKIES", default=["_pk_", "mtm_"]) if prefix.strip()
+]
 NEWSROOM_ANALYTICS_COOKIE_DOMAIN = env.str("NEWSROOM_ANALYTICS_COOKIE_DOMAIN", default="")
 ANALYTICS_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(NEWSROOM_ANALYTICS_SCRIPT_URL))
 ANALYTICS_SOURCES = [ANALYTICS_ORIGIN] if ANALYTICS_ORIGIN != "://" else []

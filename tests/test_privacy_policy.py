@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -59,7 +60,7 @@ def test_earlier_versions_stay_readable_and_future_ones_hidden(client):
     assert "الإصدار الثاني." in html and 'href="/privacy/?version=1"' in html
     old = client.get("/privacy/", {"version": 1}).content.decode()
     assert "نكتب هذه السياسة" in old and "هذا إصدار سابق." in old
-    for wanted in ("3", "99", "abc", "-1"):
+    for wanted in ("3", "99", "abc", "-1", "①", "²", "٣", "9" * 5000):
         assert client.get("/privacy/", {"version": wanted}).status_code == 404
 
 
@@ -100,8 +101,23 @@ def test_a_new_version_cannot_take_effect_before_the_one_in_force(superuser_clie
         "/admin/consent/policyversion/add/",
         {"title_ar": "سياسة", "body_ar": "<p>نص.</p>", "effective_at_0": "2020-01-01", "effective_at_1": "00:00:00"},
     )
-    assert response.status_code == 200 and "لا يمكن أن يسري إصدار جديد قبل الإصدار 1" in response.content.decode()
+    assert response.status_code == 200 and "لا يمكن أن يسري هذا الإصدار قبل الإصدار 1" in response.content.decode()
     assert not PolicyVersion.objects.filter(number=2).exists()
+
+
+def test_a_scheduled_version_keeps_its_place_between_its_neighbours(superuser_client):
+    now = timezone.now()
+    second = PolicyVersion.objects.create(
+        number=2, title_ar="ب", body_ar="<p>ب</p>", effective_at=now + timedelta(days=2)
+    )
+    PolicyVersion.objects.create(number=3, title_ar="ج", body_ar="<p>ج</p>", effective_at=now + timedelta(days=4))
+    second.full_clean()  # saved as it is: fine
+    second.effective_at = now + timedelta(days=5)
+    with pytest.raises(ValidationError, match="بعد الإصدار 3"):
+        second.full_clean()
+    second.effective_at = now - timedelta(days=30)
+    with pytest.raises(ValidationError, match="قبل الإصدار 1"):
+        second.full_clean()
 
 
 def test_a_version_in_effect_can_be_neither_edited_nor_deleted(superuser_client):

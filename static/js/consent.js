@@ -9,13 +9,19 @@
   var analyticsSrc = banner.getAttribute("data-analytics-src");
   var analyticsCookies = (banner.getAttribute("data-analytics-cookies") || "").split(" ").filter(Boolean);
 
-  // The choice in the consent cookie, if it answers the policy version this page was rendered with.
+  var lastSubmitter = null;
+  // Global Privacy Control, as the server saw it (the header) or as the browser tells this script.
+  var gpc = banner.hasAttribute("data-gpc") || navigator.globalPrivacyControl === true;
+
+  // The choice in the consent cookie, if it answers the policy version this page was rendered with. As on the
+  // server, Global Privacy Control overrides a choice made without it.
   function storedChoice() {
     var name = banner.getAttribute("data-cookie") + "=";
     var value = document.cookie.split("; ").filter(function (item) { return item.indexOf(name) === 0; })[0];
     if (!value) return null;
     var parts = decodeURIComponent(value.slice(name.length)).split(":");
-    if (parts.length !== 2 || parts[0] !== banner.getAttribute("data-policy-version")) return null;
+    if (parts.length < 2 || parts[0] !== banner.getAttribute("data-policy-version")) return null;
+    if (gpc && parts[2] !== "gpc") return null;
     return parts[1] === "none" ? [] : parts[1].split("+");
   }
 
@@ -38,23 +44,23 @@
     if (placeholder) placeholder.hidden = allowed;
   }
 
-  // Delete the analytics cookies this page can see, on this host and on each parent domain they may sit on.
+  // Delete the analytics cookies this page can see: host-only, and on this host and each parent domain
+  // (www.example.org, example.org; never the top-level domain) where a script may have set them.
   function deleteAnalyticsCookies() {
     var host = location.hostname.split(".");
+    var domains = [""];
+    for (var i = 0; i < host.length - 1; i++) domains.push("; domain=" + host.slice(i).join("."));
     document.cookie.split("; ").forEach(function (item) {
       var name = item.split("=")[0];
       if (!analyticsCookies.some(function (prefix) { return name.indexOf(prefix) === 0; })) return;
-      for (var i = 0; i < Math.max(1, host.length - 1); i++) {
-        var domain = i === 0 ? "" : "; domain=" + host.slice(i - 1).join(".");
-        document.cookie = name + "=; path=/; max-age=0" + domain;
-      }
+      domains.forEach(function (domain) { document.cookie = name + "=; path=/; max-age=0" + domain; });
     });
   }
 
-  function apply(categories) {
+  function apply(categories, chosen) {
     var analytics = categories.indexOf("analytics") !== -1;
     var embeds = categories.indexOf("embeds") !== -1;
-    banner.hidden = true;
+    banner.hidden = chosen !== false || gpc || !!document.querySelector(".consent-settings");
     document.querySelectorAll(".consent-choices input[type=checkbox]:not([disabled])").forEach(function (box) {
       box.checked = categories.indexOf(box.name) !== -1;
     });
@@ -72,39 +78,44 @@
     document.dispatchEvent(new CustomEvent("consentchange", { detail: { categories: categories } }));
   }
 
+  // Browsers without SubmitEvent.submitter (Safari before 15.4): remember which button was pressed.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[type=submit]");
+    if (button && button.form && button.form.classList.contains("consent-form")) lastSubmitter = button;
+  }, true);
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("consent-form")) return;
     event.preventDefault();
+    var submitter = event.submitter || (lastSubmitter && lastSubmitter.form === form ? lastSubmitter : null);
     var data = new FormData(form);
-    if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
-    fetch(form.action, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-    })
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    var hadFocus = form.contains(document.activeElement) || banner.contains(document.activeElement);
+
+    // Let the server answer in full (an error page, in the reader's language) as it does without JavaScript.
+    function postWithoutScript() {
+      if (submitter && submitter.name) {
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = submitter.name;
+        field.value = submitter.value;
+        form.appendChild(field);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    }
+
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      })
-      .then(function (result) {
-        if (!result.ok) throw new Error(result.body.error);
-        apply(result.body.categories);
-        if (status) status.textContent = banner.getAttribute("data-saved");
-        var focus = form.closest(".embed") || document.getElementById("main");
-        if (focus && banner.contains(document.activeElement)) focus.focus();
-      })
-      .catch(function () {
-        // Let the server answer in full (an error page, in the reader's language) as it does without JavaScript.
-        if (event.submitter && event.submitter.name) {
-          var field = document.createElement("input");
-          field.type = "hidden";
-          field.name = event.submitter.name;
-          field.value = event.submitter.value;
-          form.appendChild(field);
-        }
-        HTMLFormElement.prototype.submit.call(form);
-      });
+        if (!response.ok) return postWithoutScript();
+        return response.json().then(function (body) {
+          // The choice is saved: from here on, nothing posts it again.
+          apply(body.categories);
+          if (status) status.textContent = banner.getAttribute("data-saved");
+          var target = form.closest(".embed") || document.getElementById("main");
+          if (target && hadFocus) target.focus();
+        });
+      }, postWithoutScript);
   });
 
   // The footer link reopens the choices on the page itself; without JavaScript it leads to the settings page.
@@ -118,10 +129,12 @@
     banner.focus();
   });
 
-  // A page from the browser's back-forward cache or a shared cache may predate the reader's latest choice.
+  // A page from the browser's back-forward cache or a shared cache may predate the reader's latest choice, or
+  // outlive it (expired, withdrawn, or answering an older policy): the cookie decides.
   function reconcile() {
     var choice = storedChoice();
     if (choice) apply(choice);
+    else apply([], false);
   }
   reconcile();
   window.addEventListener("pageshow", function (event) {
