@@ -3,7 +3,7 @@ What the cookie banner costs a page cache, in process: 2,000 simulated readers (
 Global Privacy Control, every combination of choices, stale policy versions, random consent ids and random
 unrelated cookies such as `_ga` or `theme`) ask for the same article page. It counts the distinct pages they get
 (what a cache keyed on ConsentState.variant must hold) and checks that all readers of one variant get the very same
-page (two variants may share one: «reject all» and GPC look alike); it counts Set-Cookie and Vary: Cookie on those
+page; it counts Set-Cookie and Vary: Cookie on those
 GETs (both must be 0); and it times the consent lookup and the article page with and without a choice.
 
 Uses a scratch SQLite database; the page cache itself comes with issue 7.
