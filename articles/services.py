@@ -10,6 +10,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.pagecache import pages_changed_on_commit
+
 from . import images
 from .models import (
     TRANSITIONS,
@@ -101,6 +103,8 @@ def _move(*, article: Article, to_status: str, by, published_at=None) -> Article
         if not Article.objects.filter(pk=article.pk, status=current.status).update(**changes):
             raise ValidationError(_("Someone else changed this article's status just now."), code="concurrent_change")
         ArticleTransition.objects.create(article=article, from_status=current.status, to_status=to_status, by=by)
+        # Published, unpublished or scheduled: the reader site changes (a status step saves no model instance).
+        pages_changed_on_commit()
     for field, value in changes.items():
         setattr(article, field, value)
     return article

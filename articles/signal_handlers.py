@@ -1,8 +1,8 @@
-"""Side effects that follow model changes: only file clean-up, never workflow."""
+"""Side effects that follow model changes: file clean-up and page-cache purges, never workflow."""
 
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models.signals import post_delete, post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.functional import empty
 
 
@@ -14,6 +14,19 @@ def delete_file_after_commit(sender, instance, **kwargs):
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def purge_pages(sender, raw=False, **kwargs):
+    """Anything readers see has changed: every cached page is stale once the change commits (newsroom/pagecache.py)."""
+    if not raw:
+        from newsroom.pagecache import pages_changed_on_commit
+
+        pages_changed_on_commit()
+
+
+def purge_pages_on_tags(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        purge_pages(sender)
+
+
 def reset_originals_storage(setting, **kwargs):
     """Django resets its default storage when STORAGES changes; do the same for the originals' storage."""
     if setting == "STORAGES":
@@ -23,10 +36,17 @@ def reset_originals_storage(setting, **kwargs):
 
 
 def register_signal_handlers(app_config):
-    from .models import Image, Rendition
+    from .models import Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Rendition, Section, Tag
     from .sqlite_search import ensure_full_text_index
 
     post_migrate.connect(ensure_full_text_index, sender=app_config, dispatch_uid="sqlite_full_text_index")
     setting_changed.connect(reset_originals_storage, dispatch_uid="reset_originals_storage")
     post_delete.connect(delete_file_after_commit, sender=Image, dispatch_uid="image_file_cleanup")
     post_delete.connect(delete_file_after_commit, sender=Rendition, dispatch_uid="rendition_file_cleanup")
+
+    # What the reader site shows. Workflow steps save the article, so publishing, editing, unpublishing and
+    # scheduling all pass through here.
+    for model in (Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Section, Tag):
+        post_save.connect(purge_pages, sender=model, dispatch_uid=f"purge_pages_saved_{model.__name__}")
+        post_delete.connect(purge_pages, sender=model, dispatch_uid=f"purge_pages_deleted_{model.__name__}")
+    m2m_changed.connect(purge_pages_on_tags, sender=Article.tags.through, dispatch_uid="purge_pages_tags")

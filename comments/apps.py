@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from .signal_handlers import comment_deleted
+
+        post_delete.connect(comment_deleted, sender="comments.Comment", dispatch_uid="comments_purge_pages")

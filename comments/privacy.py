@@ -8,6 +8,8 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom.pagecache import pages_changed_on_commit
+
 from .models import Comment, PrivacyRequest
 
 ANONYMOUS_NAME = "مجهول"
@@ -72,6 +74,8 @@ def erase_commenter(*, email: str, by=None) -> int:
     The comments' text stays (it belongs to the discussion); a moderator can delete comments themselves."""
     with transaction.atomic():
         erased = comments_of(email).update(name=ANONYMOUS_NAME, email="", ip_address=None, user_agent="")
+        if erased:
+            pages_changed_on_commit()  # the names shown under articles change
         PrivacyRequest.objects.create(
             kind=PrivacyRequest.Kind.ERASE,
             email_digest=email_digest(email),

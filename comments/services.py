@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from newsroom.pagecache import pages_changed_on_commit
+
 from .models import Comment
 
 
@@ -39,6 +41,8 @@ def comment_submit(*, article, name, email, body, parent=None, ip_address=None, 
     )
     if comment.status == Comment.Status.PENDING and settings.NEWSROOM_COMMENT_NOTIFY_MODERATORS:
         transaction.on_commit(lambda: notify_moderators(comment))
+    if comment.status == Comment.Status.APPROVED:
+        pages_changed_on_commit()
     return comment
 
 
@@ -62,8 +66,14 @@ def notify_moderators(comment):
 
 
 def _moderate(*, comments, status, by) -> int:
+    """Set the status; approving, or taking back an approved comment, changes pages readers see."""
     with transaction.atomic():
-        return comments.exclude(status=status).update(status=status, moderated_at=timezone.now(), moderated_by=by)
+        changing = comments.exclude(status=status)
+        shown_before = changing.filter(status=Comment.Status.APPROVED).exists()
+        changed = changing.update(status=status, moderated_at=timezone.now(), moderated_by=by)
+        if changed and (status == Comment.Status.APPROVED or shown_before):
+            pages_changed_on_commit()
+        return changed
 
 
 def comments_approve(*, comments, by) -> int:

@@ -9,6 +9,9 @@ def policy_changed(sender, instance, raw=False, **kwargs):
     cache)."""
     if not raw:
         forget_policy_version()
+        from newsroom.pagecache import pages_changed_on_commit
+
+        pages_changed_on_commit()
 
 
 def connect():

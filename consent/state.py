@@ -120,7 +120,11 @@ def consent_state(request):
     """The reader's consent state, worked out once per request."""
     state = getattr(request, "_consent_state", None)
     if state is None:
-        version, gpc = current_policy_version(), sends_gpc(request)
+        # The page cache may have read the version already, in the same round trip as its own keys.
+        version = getattr(request, "_policy_version", None)
+        if version is None:
+            version = current_policy_version()
+        gpc = sends_gpc(request)
         categories = parse_choice(request.COOKIES.get(settings.NEWSROOM_CONSENT_COOKIE), version, gpc=gpc)
         state = ConsentState(
             policy_version=version, chosen=categories is not None, categories=categories or frozenset(), gpc=gpc

@@ -76,6 +76,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # The language comes from the URL alone (newsroom/middleware.py says why this replaces LocaleMiddleware).
     "newsroom.middleware.UrlLanguageMiddleware",
+    # Anonymous GETs are answered here from the shared cache, before sessions, CSRF and authentication; a database
+    # outage becomes an Arabic 503 (newsroom/pagecache.py, newsroom/middleware.py).
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,6 +148,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
+
+# The page cache (newsroom/pagecache.py): pages are purged on every change, so this only bounds memory.
+NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)
+NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# What a CDN or an nginx cache in front may do with a page (Cache-Control); browsers always revalidate (ETag).
+NEWSROOM_SHARED_CACHE_SECONDS = env.int("NEWSROOM_SHARED_CACHE_SECONDS", default=60)
+NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env.int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", default=30)
+NEWSROOM_STALE_IF_ERROR_SECONDS = env.int("NEWSROOM_STALE_IF_ERROR_SECONDS", default=86400)
+# A reader who meets the database-down page is told to come back after this many seconds.
+NEWSROOM_RETRY_AFTER_SECONDS = 30
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

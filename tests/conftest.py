@@ -70,10 +70,12 @@ def _empty_cache():
 
 @pytest.fixture
 def page_queries(django_assert_num_queries):
-    """`django_assert_num_queries` for a page as a warm worker serves it: the number of the policy version in force
-    (which decides whether the cookie banner asks) is already in the shared cache. tests/test_consent.py pins
-    what a cold cache costs."""
+    """`django_assert_num_queries` for a page rendered by a warm worker: the number of the policy version in force
+    (which decides whether the cookie banner asks) and the page cache's generation are in the shared cache, and the
+    page itself is not (tests/test_consent.py and tests/test_page_cache.py pin what a cold cache costs)."""
     from consent.state import current_policy_version
+    from newsroom.pagecache import pages_changed
 
     current_policy_version()
+    pages_changed()
     return django_assert_num_queries

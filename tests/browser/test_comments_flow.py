@@ -22,10 +22,15 @@ def test_comment_consent_moderation_and_display(page, live_server):
     moderator = get_user_model().objects.create_user("munir", "m@example.org", PASSWORD, is_staff=True)
     moderator.groups.add(Group.objects.get(name="moderator"))
 
-    # The page was opened a minute ago (the form refuses posts made within seconds of loading it).
+    # The reader started writing a minute ago (the form refuses posts made within seconds of starting: comments.js
+    # fetches a fresh timestamp when the form is first used).
     with time_machine.travel(timezone.now() - timedelta(minutes=1)):
         page.goto(article.get_absolute_url())
-    page.fill("#id_name", "John Smith")
+        page.fill("#id_name", "John Smith")
+        for _ in range(50):  # until comments.js has put the fresh tokens in
+            if page.input_value("input[name=csrfmiddlewaretoken]"):
+                break
+            page.wait_for_timeout(100)
     page.fill("#id_email", "john@example.org")
     page.fill("#id_body", "تقرير مهم، شكراً لكم.")
     with page.expect_navigation():

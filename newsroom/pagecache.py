@@ -1,0 +1,195 @@
+"""
+The shared page cache: anonymous GETs of public pages are answered from the cache (Redis when REDIS_URL is set,
+local memory otherwise), without sessions, CSRF, authentication or a single SQL query.
+
+Correct while fast:
+- A page is stored only for a reader with no session cookie (staff bypass it), only as a 200 that sets no cookie
+  and is not marked private or no-cache (previews, the cookie settings page and the token endpoint are).
+- The key holds the reader's consent variant (consent/state.py: one of six strings), the host, the path and the
+  query without tracking parameters: unrelated cookies neither split nor bypass the cache.
+- Every key also holds a generation, kept in the shared cache. Any change readers could see (an article published,
+  edited, unpublished or coming due; a comment approved or removed; a correction, a section, a tag, a name) starts a
+  new generation, so every page is fresh at once on every worker: none holds a copy of its own.
+- Scheduled articles appear without any write: the time the next one comes due is kept beside the generation, and
+  the first request after it starts a new generation.
+- If the cache is unreachable, pages are served uncached (and /healthz says so).
+
+Every cacheable page also gets HTTP caching headers for a CDN or nginx in front (`s-maxage`,
+`stale-while-revalidate`, `stale-if-error`), an ETag and a Last-Modified, and a matching conditional GET gets a 304.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from consent.state import POLICY_CACHE_KEY, consent_state
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+NEXT_DUE_KEY = "pages:next-due"
+NOTHING_DUE = 0
+# Query parameters that say where a reader came from, not what they asked for.
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
+# Headers a stored page keeps; the outer middleware (security headers, CSP) adds its own on every response.
+STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Location")
+
+
+def _next_due():
+    """When the next scheduled article comes due (a POSIX time), or NOTHING_DUE."""
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    due = (
+        Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return due.timestamp() if due else NOTHING_DUE
+
+
+def pages_changed():
+    """Make every cached page stale, for every worker at once: a new generation in the shared cache."""
+    try:
+        cache.set_many({GENERATION_KEY: secrets.token_hex(6), NEXT_DUE_KEY: _next_due()}, timeout=None)
+    except Exception:
+        # Nothing to purge: a cache that cannot be reached serves nothing either (and a database that cannot be
+        # reached leaves the old generation, whose pages are still right).
+        logger.warning("Page cache generation not advanced", exc_info=True)
+
+
+def pages_changed_on_commit():
+    """pages_changed() now, and again once the current transaction commits: a reader served between the two may
+    have cached the state from before the commit under the first new generation; the second drops it."""
+    from django.db import transaction
+
+    pages_changed()
+    transaction.on_commit(pages_changed)
+
+
+def _page_key(request, generation, variant):
+    query = [(name, value) for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)]
+    query = [(name, value) for name, value in query if not name.startswith(TRACKING_PARAMETERS)]
+    address = f"{request.get_host()}{request.path}?{urlencode(sorted(query))}"
+    return f"pages:{generation}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _cacheable_request(request):
+    return (
+        settings.NEWSROOM_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _cacheable_response(response):
+    cache_control = response.get("Cache-Control", "").lower()
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in cache_control for word in ("private", "no-cache", "no-store", "max-age=0"))
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+
+
+def _http_caching_headers(response, content, modified):
+    response["ETag"] = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={settings.NEWSROOM_SHARED_CACHE_SECONDS}, "
+        f"stale-while-revalidate={settings.NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS}, "
+        f"stale-if-error={settings.NEWSROOM_STALE_IF_ERROR_SECONDS}"
+    )
+
+
+class PageCacheMiddleware:
+    """Answer anonymous GETs from the shared page cache, and store what can be shared (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            response = self.get_response(request)
+            response.headers.setdefault("X-Page-Cache", "bypass")
+            return response
+        key = self._key(request)
+        if key is not None:
+            try:
+                stored = cache.get(key)
+            except Exception:
+                logger.warning("Page cache not read: the cache is unavailable", exc_info=True)
+                stored = None
+            if stored is not None:
+                return self._conditional(request, self._from_stored(stored), "hit")
+        response = self.get_response(request)
+        if not _cacheable_response(response):
+            response.headers.setdefault("X-Page-Cache", "bypass")
+            return response
+        _http_caching_headers(response, response.content, time.time())
+        if key is not None and request.method == "GET":
+            stored = {
+                "status": response.status_code,
+                "content": response.content,
+                "headers": {name: response[name] for name in (*STORED_HEADERS, "ETag", "Last-Modified", "Cache-Control")
+                            if name in response},
+            }  # fmt: skip
+            try:
+                cache.set(key, stored, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Page not cached: the cache is unavailable", exc_info=True)
+        return self._conditional(request, response, "miss")
+
+    def _key(self, request):
+        """This request's cache key, or None when the cache cannot be used (unreachable, or the state it needs
+        cannot be read)."""
+        try:
+            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, POLICY_CACHE_KEY])
+            generation, next_due = known.get(GENERATION_KEY), known.get(NEXT_DUE_KEY)
+            if generation is None or next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
+                # First request after a restart of the cache, or a scheduled article has come due.
+                pages_changed()
+                generation = cache.get(GENERATION_KEY)
+            if generation is None:
+                return None
+            if POLICY_CACHE_KEY in known:
+                request._policy_version = known[POLICY_CACHE_KEY]
+            variant = consent_state(request).variant
+        except Exception:
+            logger.warning("Page cache skipped for this request", exc_info=True)
+            return None
+        return _page_key(request, generation, variant)
+
+    @staticmethod
+    def _from_stored(stored):
+        response = HttpResponse(stored["content"], status=stored["status"])
+        for name, value in stored["headers"].items():
+            response[name] = value
+        patch_vary_headers(response, ["Sec-GPC"])
+        return response
+
+    @staticmethod
+    def _conditional(request, response, outcome):
+        response["X-Page-Cache"] = outcome
+        if response.status_code != 200 or "ETag" not in response:
+            return response
+        modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        conditional = get_conditional_response(
+            request, etag=response["ETag"], last_modified=modified, response=response
+        )
+        if conditional is not response:
+            for name in ("Cache-Control", "Vary", "X-Page-Cache", "Content-Language"):
+                if name in response:
+                    conditional[name] = response[name]
+        return conditional

@@ -1,0 +1,274 @@
+"""The shared page cache: hits without SQL, invalidation on every kind of change (seen by another worker's cache
+client), the consent banner and the comment form right on cached pages, HTTP caching headers and 304s, and what
+happens when Redis or the database is down."""
+
+import contextlib
+import secrets
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache.backends.redis import RedisCache
+from django.db import OperationalError
+from django.test import Client
+from django.utils import timezone
+
+from articles import services as article_services
+from articles.models import Article
+from comments import services as comment_services
+from comments.models import Comment
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+def outcome(response):
+    return response["X-Page-Cache"]
+
+
+@pytest.fixture
+def article():
+    return make_article(headline_ar="عودة العبارات إلى الميادين")
+
+
+@pytest.fixture
+def editor():
+    user = get_user_model().objects.create_user("hala", "hala@example.org", "unused password", is_staff=True)
+    user.groups.add(Group.objects.get(name="editor"))
+    return user
+
+
+def test_a_second_visit_is_served_from_the_cache_without_sql(client, article, django_assert_num_queries):
+    url = article.get_absolute_url()
+    assert outcome(client.get(url)) == "miss"
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert outcome(response) == "hit" and "عودة العبارات إلى الميادين" in response.content.decode()
+    for path in ["/", "/en/", article.section.get_absolute_url(), "/search/?q=العبارات", "/feed/", "/sitemap.xml"]:
+        client.get(path)
+        assert outcome(client.get(path)) == "hit", path
+
+
+def test_cacheable_pages_tell_caches_in_front_what_they_may_do(client, article):
+    response = client.get(article.get_absolute_url())
+    cache_control = response["Cache-Control"]
+    for directive in ("public", "max-age=0", "s-maxage=60", "stale-while-revalidate=30", "stale-if-error=86400"):
+        assert directive in cache_control
+    assert response["ETag"].startswith('"') and response["Last-Modified"].endswith("GMT")
+    assert "Sec-GPC" in response["Vary"] and "Cookie" not in response["Vary"]
+    assert client.get(article.get_absolute_url())["ETag"] == response["ETag"]  # the hit carries the same
+
+
+def test_a_matching_conditional_get_gets_304(client, article):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    revalidated = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    assert revalidated["ETag"] == first["ETag"] and "s-maxage=60" in revalidated["Cache-Control"]
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_staff_and_previews_bypass_the_cache(client, article, editor):
+    client.get(article.get_absolute_url())  # cached for readers
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url())
+    assert outcome(response) == "bypass" and "public" not in response.get("Cache-Control", "")
+    draft = make_article(status=Article.Status.DRAFT, headline_ar="مسودة لم تنشر")
+    preview = client.get(f"/preview/{draft.pk}/")
+    assert preview.status_code == 200 and outcome(preview) == "bypass"
+    # What staff saw was never stored for readers.
+    client.logout()
+    reader = Client()
+    assert outcome(reader.get("/")) == "miss"
+
+
+def test_unrelated_cookies_neither_split_nor_bypass_the_cache(article):
+    first, second = Client(), Client()
+    second.cookies["_ga"] = "GA1.1.99"
+    second.cookies["theme"] = "dark"
+    second.cookies["consent_id"] = secrets.token_hex(16)
+    url = article.get_absolute_url()
+    assert outcome(first.get(url)) == "miss"
+    assert outcome(second.get(url + "?utm_source=telegram&fbclid=abc")) == "hit"
+
+
+def test_each_reader_gets_the_banner_of_their_own_choice(article):
+    url = article.get_absolute_url()
+    newcomer, refuser = Client(), Client()
+    refuser.post("/cookies/", {"choice": "reject_all"})
+    assert 'id="consent-banner"' in newcomer.get(url).content.decode()
+    page = refuser.get(url)
+    assert outcome(page) == "miss"  # not the newcomer's copy
+    assert 'id="consent-banner" tabindex="-1" aria-labelledby="consent-banner-title" hidden' in page.content.decode()
+    assert outcome(refuser.get(url)) == "hit"
+    assert 'aria-labelledby="consent-banner-title"\n' in newcomer.get(url).content.decode()
+
+
+def test_a_cached_page_carries_no_token_and_the_form_fetches_fresh_ones(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    page = client.get(url)
+    assert outcome(page) == "hit"
+    html = page.content.decode()
+    assert 'name="csrfmiddlewaretoken" value=""' in html and "Set-Cookie" not in str(page.headers)
+    assert f'data-token-url="/comments/token/?article={article.pk}"' in html
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        tokens = client.get(f"/comments/token/?article={article.pk}")
+    assert tokens["Cache-Control"].startswith("max-age=0") or "no-cache" in tokens["Cache-Control"]
+    body = tokens.json()
+    assert body["csrf"] and body["token"] and body["token"] not in html  # fresh, not the cached page's
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored(client, article):
+    client.cookies["csrftoken"] = "malformed"  # Django replaces it, with a Set-Cookie
+    response = client.get(article.get_absolute_url())
+    assert response.cookies and outcome(response) == "bypass"
+    assert outcome(Client().get(article.get_absolute_url())) == "miss"
+
+
+@pytest.fixture
+def workers(settings, monkeypatch):
+    """Two cache clients on one Redis, standing in for two gunicorn workers: `use(worker)` makes the page cache,
+    the consent state and the purge go through that worker's client."""
+    prefix = f"test-{secrets.token_hex(4)}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
+                                   "KEY_PREFIX": prefix}}  # fmt: skip
+    one, two = (RedisCache(REDIS, {"KEY_PREFIX": prefix}) for _ in range(2))
+    two.clear()
+
+    @contextlib.contextmanager
+    def use(worker):
+        with mock.patch("newsroom.pagecache.cache", worker), mock.patch("consent.state.cache", worker):
+            yield
+
+    yield one, two, use
+    one.clear()
+
+
+def test_every_change_is_seen_at_once_by_the_other_worker(workers, article, editor):
+    one, two, use = workers
+    assert one is not two
+    reader = Client()
+    url = article.get_absolute_url()
+
+    def served_by_one(path):
+        with use(one):
+            reader.get(path)
+            response = reader.get(path)
+        return response
+
+    def change_on_two(change):
+        with use(two):
+            change()
+
+    # Published: the new article is on the home page at once.
+    assert outcome(served_by_one("/")) == "hit"
+    fresh = make_article(status=Article.Status.DRAFT, headline_ar="سوق دير الزور يفتح أبوابه")
+    Article.objects.filter(pk=fresh.pk).update(status=Article.Status.IN_REVIEW)
+    fresh.refresh_from_db()
+    change_on_two(lambda: article_services.article_publish(article=fresh, by=editor))
+    with use(one):
+        assert "سوق دير الزور يفتح أبوابه" in reader.get("/").content.decode()
+
+    # Edited.
+    assert outcome(served_by_one(url)) == "hit"
+
+    def edit():
+        article.headline_ar = "عودة العبارات إلى الميادين بعد الإصلاح"
+        article.save()
+
+    change_on_two(edit)
+    with use(one):
+        assert "بعد الإصلاح" in reader.get(url).content.decode()
+
+    # A comment approved, then taken back.
+    comment = comment_services.comment_submit(article=article, name="سلمى", email="s@example.org", body="شكراً لكم")
+    assert outcome(served_by_one(url)) == "hit"
+    change_on_two(lambda: comment_services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=editor))
+    with use(one):
+        assert "شكراً لكم" in reader.get(url).content.decode()
+    served_by_one(url)
+    change_on_two(lambda: comment_services.comments_reject(comments=Comment.objects.filter(pk=comment.pk), by=editor))
+    with use(one):
+        assert "شكراً لكم" not in reader.get(url).content.decode()
+
+    # A correction, a tag.
+    served_by_one(url)
+    change_on_two(lambda: article.corrections.create(text_ar="صُحّح اسم القرية."))
+    with use(one):
+        assert "صُحّح اسم القرية." in reader.get(url).content.decode()
+    served_by_one(url)
+    change_on_two(lambda: article.tags.add("الميادين"))
+    with use(one):
+        assert "الميادين</a>" in reader.get(url).content.decode()
+
+    # Unpublished: gone at once.
+    served_by_one(url)
+    change_on_two(lambda: article_services.article_unpublish(article=article, by=editor))
+    with use(one):
+        assert reader.get(url).status_code == 404
+        assert "بعد الإصلاح" not in reader.get("/").content.decode()
+
+
+def test_a_scheduled_article_appears_on_time_without_any_write(client, article, editor):
+    later = timezone.now() + timedelta(minutes=30)
+    scheduled = make_article(status=Article.Status.SCHEDULED, published_at=later, headline_ar="تقرير مجدول للنشر")
+    client.get("/")
+    assert outcome(client.get("/")) == "hit" and "تقرير مجدول للنشر" not in client.get("/").content.decode()
+    with time_machine.travel(later + timedelta(seconds=1)):
+        response = client.get("/")
+        assert outcome(response) == "miss" and "تقرير مجدول للنشر" in response.content.decode()
+        assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_a_deleted_approved_comment_leaves_the_cached_page(client, article):
+    comment = comment_services.comment_submit(article=article, name="سلمى", email="s@example.org", body="تعليق سيُحذف")
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
+    from newsroom.pagecache import pages_changed
+
+    pages_changed()
+    url = article.get_absolute_url()
+    client.get(url)
+    assert "تعليق سيُحذف" in client.get(url).content.decode()
+    Comment.objects.get(pk=comment.pk).delete()
+    assert "تعليق سيُحذف" not in client.get(url).content.decode()
+
+
+def test_with_redis_down_pages_are_served_uncached(client, settings, article):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for path in ["/", article.get_absolute_url(), "/en/", "/search/?q=العبارات"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert outcome(response) == "miss"
+    assert client.get("/healthz").json()["status"] == "degraded"
+
+
+def test_with_the_database_down_readers_get_an_arabic_503_and_the_site_recovers(client, article):
+    cached, section = article.get_absolute_url(), article.section.get_absolute_url()
+    client.get(cached)
+    outage = mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+        side_effect=OperationalError("connection refused"),
+    )
+    with outage:
+        response = client.get(cached)
+        assert response.status_code == 200 and outcome(response) == "hit"  # what is cached is still served
+        for path in [section, "/en/"]:
+            down = client.get(path)
+            assert down.status_code == 503 and down["Retry-After"] == "30"
+            assert "no-cache" in down["Cache-Control"]
+        arabic = client.get(section).content.decode()
+        assert "لا يستطيع الموقع الوصول إلى قاعدة بياناته الآن" in arabic and "Traceback" not in arabic
+        assert "The site cannot reach its database just now" in client.get("/en/").content.decode()
+    assert client.get(section).status_code == 200  # no restart needed
