@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: run test coverage bench-renditions bench-search bench-comments bench-consent lint format messages catalogs check-catalogs migrations-check setup system-packages clean
+.PHONY: run test coverage bench-renditions bench-search bench-comments bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -58,6 +58,13 @@ bench-search: setup
 # SQLite in a temporary file, or a scratch database on the PostgreSQL server DATABASE_URL names.
 bench-comments: setup
 	$(BIN)/python bench/comment_post.py
+
+# The served benchmark: gunicorn + wrk on a seeded newsroom (bench/README.md). ARTICLES=100000 for the large run;
+# DATABASE_URL=postgres://… to run it on PostgreSQL (a scratch database is made there).
+ARTICLES ?= 10000
+bench: messages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/served.py --articles $(ARTICLES)
 
 bench-consent: setup
 	$(BIN)/python bench/consent.py

@@ -7,8 +7,9 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import connection, models
-from django.db.models import BooleanField, Case, Count, Q, When
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject
@@ -24,6 +25,8 @@ from newsroom.arabic import index_document, normalize_arabic, search_terms, tag_
 from .sanitize import clean_body
 
 SLUG_MAX_LENGTH = 80
+# What lists of articles never show: left out of their queries (a body is most of an article row).
+LONG_TEXT_FIELDS = ("body", "body_ar", "body_en", "search_text", "search_index")
 SEARCH_MAX_WORDS = 8
 
 # What the rich-text editor offers for an article body; articles/sanitize.py keeps exactly the markup these produce
@@ -415,18 +418,39 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(**{f"headline_{language}__gt": "", f"body_{language}__gt": ""})
 
-    def related_to(self, article, *, limit=4):
-        """«قد يعجبك أيضاً»: other articles sharing the most tags with `article`, then from its section, newest
-        first (one query; call on an already published, translated queryset)."""
+    def related_to(self, article, *, limit=4, candidates=40):
+        """
+        «قد يعجبك أيضاً»: other articles sharing the most tags with `article`, then from its section, newest first
+        (one query; call on an already published, translated queryset). Only a few dozen candidates are ranked:
+        those sharing the most tags and the newest of the section, never the whole section, so the cost does not
+        grow with the archive.
+        """
         tag_ids = [tag.pk for tag in article.tags.all()]
+        sharing = (
+            TaggedArticle.objects.filter(tag_id__in=tag_ids)
+            .exclude(content_object_id=article.pk)
+            .values("content_object_id")
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "-content_object_id")
+            .values("content_object_id")[:candidates]
+        )
+        same_section = (
+            self.filter(section_id=article.section_id).exclude(pk=article.pk).order_by("-published_at", "-id")
+        ).values("pk")[:candidates]
+        shared_tags = (
+            TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+            .values("content_object_id")
+            .annotate(shared=Count("pk"))
+            .values("shared")[:1]
+        )
         return (
-            self.exclude(pk=article.pk)
+            self.filter(Q(pk__in=Subquery(sharing)) | Q(pk__in=Subquery(same_section)))
             .annotate(
-                shared_tags=Count("taggedarticle", filter=Q(taggedarticle__tag_id__in=tag_ids)),
+                shared_tags=Coalesce(Subquery(shared_tags), 0),
                 same_section=Case(When(section_id=article.section_id, then=1), default=0),
             )
-            .filter(Q(shared_tags__gt=0) | Q(section_id=article.section_id))
             .select_related("section")
+            .defer(*LONG_TEXT_FIELDS)
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
         )
 
@@ -459,14 +483,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=found).annotate(rank=rank).order_by("rank", "-published_at", "-id")
 
     def for_page(self):
-        """Everything the article page shows, fetched up front: `for_listing()` plus corrections, tags and the
-        featured photo's renditions."""
-        return self.for_listing().prefetch_related("corrections", "featured_image__renditions", "tags")
+        """Everything the article page shows, fetched up front: section, bylines, corrections, tags and the
+        featured photo's renditions (and the body, of course)."""
+        return self.select_related("section", "featured_image").prefetch_related(
+            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+            "corrections",
+            "featured_image__renditions",
+            "tags",
+        )
 
     def for_listing(self):
-        """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count."""
-        return self.select_related("section", "featured_image").prefetch_related(
-            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count;
+        not the bodies, which lists never show."""
+        return (
+            self.select_related("section", "featured_image")
+            .prefetch_related(models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")))
+            .defer(*LONG_TEXT_FIELDS)
         )
 
 

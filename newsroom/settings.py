@@ -156,6 +156,8 @@ NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600
 NEWSROOM_SHARED_CACHE_SECONDS = env.int("NEWSROOM_SHARED_CACHE_SECONDS", default=60)
 NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env.int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", default=30)
 NEWSROOM_STALE_IF_ERROR_SECONDS = env.int("NEWSROOM_STALE_IF_ERROR_SECONDS", default=86400)
+# `make bench` only: serve /bench/ceiling, a constant page of this many bytes (0: no such page).
+NEWSROOM_BENCH_CEILING_BYTES = env.int("NEWSROOM_BENCH_CEILING_BYTES", default=0)
 # A reader who meets the database-down page is told to come back after this many seconds.
 NEWSROOM_RETRY_AFTER_SECONDS = 30
 

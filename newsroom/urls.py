@@ -28,5 +28,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+if settings.NEWSROOM_BENCH_CEILING_BYTES:
+    # The benchmark's ceiling (bench/served.py): the same middleware as every page, and no work at all.
+    urlpatterns.append(path("bench/ceiling", views.bench_ceiling))
+
 # Photo renditions on a developer's machine; in production the web server publishes MEDIA_ROOT (README.md).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,15 +1,16 @@
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
-from articles.models import Article, Section
+from articles.models import LONG_TEXT_FIELDS, Article, Section
 from articles.views import PublishedArticlesMixin
 
 
@@ -45,12 +46,19 @@ class HomeView(PublishedArticlesMixin, ListView):
                 )
             )
             .filter(place__lte=per_section)
+            .defer(*LONG_TEXT_FIELDS)
             .order_by("section_id", "place")
         )
         by_section = {}
         for article in newest:
             by_section.setdefault(article.section_id, []).append(article)
         return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
+
+
+@never_cache
+def bench_ceiling(request):
+    """A constant page the size of an article page: what Django itself costs, for `make bench` to compare with."""
+    return HttpResponse(b"x" * settings.NEWSROOM_BENCH_CEILING_BYTES, content_type="text/html; charset=utf-8")
 
 
 def _check_database():

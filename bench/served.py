@@ -1,0 +1,311 @@
+"""
+The served benchmark (`make bench`): a realistic newsroom behind gunicorn on 127.0.0.1, loaded by wrk.
+
+1. Makes a scratch database (`newsroom_bench`) on the PostgreSQL server DATABASE_URL names, or a temporary SQLite
+   file when DATABASE_URL is unset or SQLite; migrates it and fills it (bench/newsroom_data.py: 10,000 articles by
+   default, --articles 100000 for the large run) with a progress bar.
+2. In process, with Django's test client: SQL queries and bytes of each page, and the median render time of the
+   article page with the page cache off.
+3. Starts gunicorn (--workers sync workers, 2 by default; Redis as the shared cache, on a database of its own that
+   is emptied first) and drives each scenario with wrk (--connections, --duration), the same server setup for all:
+   the cached article page, home, a bare Django view returning a constant response of the article page's size (the
+   ceiling: the same middleware, no work), then, with the page cache off (NEWSROOM_PAGE_CACHE=0, gunicorn
+   restarted), the article page, home, search (a different query on each request) and a comment POST.
+4. Prints a table (req/s, p50, p99, SQL queries per request, bytes), the ratios cached/ceiling and
+   uncached/ceiling, and writes it all to bench/results/http-<vendor>-<articles>.json.
+
+Run: make bench   (ARTICLES=100000 for the large run; DATABASE_URL=postgres://… for PostgreSQL)
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SCRATCH = "newsroom_bench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+SEARCHES = ["الميادين", "دير الزور", "المزارعون", "أسعار المازوت", "المستشفى الوطني", "مدرسة", "الجسر المعلّق",
+            "الكهرباء", "الطحين", "النازحين", "البوكمال", "الحصاد"]  # fmt: skip
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url(args):
+    server = os.environ.get("DATABASE_URL", "")
+    if server.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
+            admin.execute(f"CREATE DATABASE {SCRATCH} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
+        return server.rsplit("/", 1)[0] + f"/{SCRATCH}", "postgresql"
+    return f"sqlite:///{tempfile.mkdtemp(prefix='newsroom-bench-')}/bench.sqlite3", "sqlite"
+
+
+def server_environment(url, static_root, media_root, ceiling_bytes, page_cache):
+    return {
+        **os.environ,
+        "DJANGO_ENV_FILE": "",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DJANGO_MEDIA_ROOT": str(media_root),
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(media_root / "private"),
+        "NEWSROOM_PAGE_CACHE": "1" if page_cache else "0",
+        "NEWSROOM_BENCH_CEILING_BYTES": str(ceiling_bytes),
+        "NEWSROOM_COMMENT_RATE_PER_ADDRESS": "1000000000",
+        "NEWSROOM_COMMENT_RATE_PER_EMAIL": "1000000000",
+        "NEWSROOM_COMMENT_NOTIFY_MODERATORS": "0",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    }
+
+
+class Gunicorn:
+    def __init__(self, environment, workers):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi", "--workers", str(workers),
+                   "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603 - our own command line
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1):  # noqa: S310 - loopback only
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url, args, script=None):
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(script)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def latency(percent):
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE).groups()
+        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "requests_per_second": round(rate),
+        "p50_ms": latency(50),
+        "p99_ms": latency(99),
+        "non_2xx_3xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def lua_script(directory, name, body):
+    path = Path(directory) / f"{name}.lua"
+    path.write_text(body)
+    return path
+
+
+def measure_in_process(article, url_of):
+    """SQL queries and bytes per request, with Django's test client; the median render of the uncached article."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from comments.forms import form_token
+
+    client = Client()
+    figures = {}
+    for name, path in url_of.items():
+        settings.NEWSROOM_PAGE_CACHE = not name.endswith("uncached")
+        client.get(path)  # warm: policy version and generation in the cache; a stored page for the cached cases
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        figures[name] = {"sql_queries": len(queries), "bytes": len(response.content), "status": response.status_code}
+    settings.NEWSROOM_PAGE_CACHE = False
+    renders = []
+    for _ in range(200):
+        started = time.perf_counter()
+        client.get(url_of["article_uncached"])
+        renders.append(time.perf_counter() - started)
+    figures["article_uncached"]["render_median_ms"] = round(statistics.median(renders) * 1000, 2)
+
+    poster = Client(enforce_csrf_checks=False)
+    token = form_token(article.pk)
+    with CaptureQueriesContext(connection) as queries:
+        response = poster.post(
+            f"/comments/post/{article.pk}/",
+            {"name": "قارئ", "email": "reader@example.org", "body": "تعليق للقياس", "consent": "on", "token": token,
+             "website": "", "parent": ""},
+        )  # fmt: skip
+    figures["comment_post"] = {"sql_queries": len(queries), "bytes": len(response.content), "status": 302}
+    figures["ceiling"] = {"sql_queries": 0, "bytes": figures["article"]["bytes"], "status": 200}
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
+
+    url, vendor = database_url(args)
+    work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    static_root, media_root = work / "static", work / "media"
+    environment = server_environment(url, static_root, media_root, 0, True)
+    os.environ.update({name: environment[name] for name in (
+        "DJANGO_ENV_FILE", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_HTTPS", "DATABASE_URL",
+        "REDIS_URL", "DJANGO_STATIC_ROOT", "DJANGO_MEDIA_ROOT", "DJANGO_PRIVATE_MEDIA_ROOT", "DJANGO_SETTINGS_MODULE",
+        "DJANGO_LOG_LEVEL")})  # fmt: skip
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from bench.newsroom_data import seed
+
+    print(f"Database: {vendor}; {args.articles:,} articles; gunicorn with {args.workers} sync workers; "
+          f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s", flush=True)  # fmt: skip
+    cache.clear()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    benchmarked, seconds = seed(articles=args.articles)
+    print(f"Seeded in {seconds:.1f} s", flush=True)
+    article = benchmarked[0]
+    paths = {
+        "article": article.get_absolute_url(),
+        "home": "/",
+        "article_uncached": article.get_absolute_url(),
+        "home_uncached": "/",
+        "search_uncached": "/search/?q=" + urllib.parse.quote(SEARCHES[0]),
+    }
+    figures = measure_in_process(article, paths)
+    cache.clear()
+
+    scripts = tempfile.mkdtemp(prefix="newsroom-wrk-")
+    searches = ", ".join(f'"/search/?q={urllib.parse.quote(query)}"' for query in SEARCHES)
+    search_script = lua_script(scripts, "search", f"""
+local queries = {{{searches}}}
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", queries[(counter % #queries) + 1] .. "&n=" .. counter)
+end
+""")  # fmt: skip
+
+    results = {}
+    cached_server = Gunicorn(server_environment(url, static_root, media_root, figures["article"]["bytes"], True),
+                             args.workers)  # fmt: skip
+    try:
+        for name, path in (("article", paths["article"]), ("home", "/"), ("ceiling", "/bench/ceiling")):
+            urllib.request.urlopen(cached_server.base + path).read()  # noqa: S310 - loopback; fill the cache
+            results[name] = wrk(cached_server.base + path, args)
+            print(f"  {name:<18} {results[name]['requests_per_second']:>7} req/s", flush=True)
+    finally:
+        cached_server.stop()
+
+    uncached_server = Gunicorn(server_environment(url, static_root, media_root, 0, False), args.workers)
+    try:
+        for name, path in (("article_uncached", paths["article"]), ("home_uncached", "/")):
+            results[name] = wrk(uncached_server.base + path, args)
+            print(f"  {name:<18} {results[name]['requests_per_second']:>7} req/s", flush=True)
+        results["search_uncached"] = wrk(uncached_server.base + "/", args, search_script)
+        print(f"  {'search_uncached':<18} {results['search_uncached']['requests_per_second']:>7} req/s", flush=True)
+
+        # A comment POST as a browser sends it: CSRF cookie and token, a signed timestamp older than 3 s, and a new
+        # text and address each time (identical comments are refused as duplicates).
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        tokens = json.loads(opener.open(f"{uncached_server.base}/comments/token/?article={article.pk}").read())
+        time.sleep(3.5)
+        body = urllib.parse.urlencode({"name": "قارئ", "consent": "on", "token": tokens["token"], "website": "",
+                                       "parent": "", "csrfmiddlewaretoken": tokens["csrf"]})  # fmt: skip
+        run = secrets.token_hex(3)
+        post_script = lua_script(scripts, "post", f"""
+-- Each wrk thread has its own Lua state: number the threads so that no two requests carry the same text.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local counter = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "csrftoken={tokens['csrf']}"
+request = function()
+  counter = counter + 1
+  local id = "{run}-" .. tid .. "-" .. counter
+  return wrk.format(nil, nil, nil, "{body}&email=r" .. id .. "%40example.org&body=%D8%AA%D8%B9%D9%84%D9%8A%D9%82+" .. id)
+end
+""")  # fmt: skip
+        results["comment_post"] = wrk(f"{uncached_server.base}/comments/post/{article.pk}/", args, post_script)
+        print(f"  {'comment_post':<18} {results['comment_post']['requests_per_second']:>7} req/s", flush=True)
+    finally:
+        uncached_server.stop()
+
+    ceiling = results["ceiling"]["requests_per_second"]
+    table = []
+    print(f"\n{'scenario':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL':>5} {'bytes':>8} {'errors':>7}")
+    for name in ("article", "home", "ceiling", "article_uncached", "home_uncached", "search_uncached", "comment_post"):
+        row = {"scenario": name, **results[name], **figures.get(name, {})}
+        table.append(row)
+        print(f"{name:<18} {row['requests_per_second']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8} "
+              f"{row.get('sql_queries', ''):>5} {row.get('bytes', ''):>8} {row['non_2xx_3xx']:>7}")  # fmt: skip
+    ratios = {
+        "cached_over_ceiling": round(results["article"]["requests_per_second"] / ceiling, 3),
+        "uncached_over_ceiling": round(results["article_uncached"]["requests_per_second"] / ceiling, 3),
+    }
+    print(f"\ncached article / ceiling = {ratios['cached_over_ceiling']}; "
+          f"uncached article / ceiling = {ratios['uncached_over_ceiling']}; "
+          f"uncached article render, in process: {figures['article_uncached']['render_median_ms']} ms median")  # fmt: skip
+    import django as django_module
+
+    output = ROOT / "bench" / "results" / f"http-{vendor}-{args.articles}.json"
+    output.write_text(json.dumps({
+        "benchmark": "http", "database": vendor, "articles": args.articles, "seed_seconds": round(seconds, 1),
+        "gunicorn_workers": args.workers, "wrk": {"threads": args.threads, "connections": args.connections,
+                                                  "duration_s": args.duration},
+        "cpus": os.cpu_count(), "python": sys.version.split()[0], "django": django_module.get_version(),
+        "table": table, "ratios": ratios,
+        "article_uncached_render_median_ms": figures["article_uncached"]["render_median_ms"],
+    }, ensure_ascii=False, indent=2) + "\n")  # fmt: skip
+    print(f"Written to {output.relative_to(ROOT)}")
+    if vendor == "postgresql":
+        from django.db import connections
+
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    main()
