@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # outage becomes an Arabic 503 (newsroom/pagecache.py, newsroom/middleware.py).
     "newsroom.middleware.DatabaseUnavailableMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
+    "newsroom.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,6 +134,15 @@ else:
     # Persistent connections that are checked before use: the site recovers on its own after a database restart.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# An optional read replica for anonymous readers' GETs (newsroom/routers.py); the primary takes everything else.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -204,6 +214,40 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Several machines: photos on S3-compatible storage (django-storages), so that every worker sees every file.
+# Renditions go to a bucket readers can read (behind NEWSROOM_S3_PUBLIC_URL, e.g. a CDN); originals to a private
+# bucket no one can read without the keys (boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+NEWSROOM_S3_BUCKET = env.str("NEWSROOM_S3_BUCKET", default="")
+MEDIA_SOURCES = []
+if NEWSROOM_S3_BUCKET:
+    s3 = {
+        "endpoint_url": env.str("NEWSROOM_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("NEWSROOM_S3_REGION", default="") or None,
+        "file_overwrite": False,
+    }
+    public_url = env.str("NEWSROOM_S3_PUBLIC_URL", default="").rstrip("/")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **s3,
+            "bucket_name": NEWSROOM_S3_BUCKET,
+            "querystring_auth": False,
+            "custom_domain": urlsplit(public_url).netloc + urlsplit(public_url).path if public_url else None,
+            "url_protocol": f"{urlsplit(public_url).scheme}:" if public_url else "https:",
+        },
+    }
+    STORAGES["originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**s3, "bucket_name": env.str("NEWSROOM_S3_PRIVATE_BUCKET"), "querystring_auth": True},
+    }
+    # Inline photos in article bodies are allowed from our renditions only (articles/sanitize.py): this prefix.
+    if public_url:
+        MEDIA_URL = f"{public_url}/"
+    elif s3["endpoint_url"]:
+        MEDIA_URL = f"{s3['endpoint_url'].rstrip('/')}/{NEWSROOM_S3_BUCKET}/"
+    else:
+        MEDIA_URL = f"https://{NEWSROOM_S3_BUCKET}.s3.amazonaws.com/"
+    MEDIA_SOURCES = ["{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))]
 
 ADMIN_PATH = env.str("DJANGO_ADMIN_PATH", default="admin/").strip("/") + "/"
 LOGIN_URL = "admin:login"
@@ -265,7 +309,7 @@ CONTENT_SECURITY_POLICY = {
         # inline import map.
         "script-src": [SELF, NONCE, *ANALYTICS_SOURCES],
         "style-src": [SELF],
-        "img-src": [SELF, *ANALYTICS_SOURCES],
+        "img-src": [SELF, *ANALYTICS_SOURCES, *MEDIA_SOURCES],
         "font-src": [SELF],
         "connect-src": [SELF, *ANALYTICS_SOURCES],
         "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],

@@ -1,0 +1,80 @@
+"""The read replica: anonymous readers' GETs read from it; writes, staff and forms use the primary."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+
+from articles.models import Article
+from newsroom.routers import ReplicaReadsMiddleware, ReplicaRouter
+
+
+def read_database(request):
+    """The database the router picks for a read while `request` is being answered."""
+    seen = {}
+
+    def view(request):
+        seen["read"] = ReplicaRouter().db_for_read(Article)
+        seen["write"] = ReplicaRouter().db_for_write(Article)
+        from django.http import HttpResponse
+
+        return HttpResponse()
+
+    ReplicaReadsMiddleware(view)(request)
+    return seen
+
+
+@pytest.fixture
+def with_replica(monkeypatch):
+    """As if DATABASE_REPLICA_URL were set (the settings themselves are checked below, in a process of their own)."""
+    monkeypatch.setattr("newsroom.routers.replica_configured", lambda: True)
+
+
+def test_anonymous_gets_read_from_the_replica(with_replica):
+    assert read_database(RequestFactory().get("/")) == {"read": "replica", "write": "default"}
+    assert read_database(RequestFactory().head("/en/")) == {"read": "replica", "write": "default"}
+
+
+def test_posts_and_staff_use_the_primary(with_replica):
+    assert read_database(RequestFactory().post("/cookies/"))["read"] == "default"
+    staff = RequestFactory().get("/")
+    staff.COOKIES["sessionid"] = "abc"
+    assert read_database(staff)["read"] == "default"
+    # Outside a request (commands, the admin's background work) too.
+    assert ReplicaRouter().db_for_read(Article) == "default"
+
+
+def test_without_a_replica_everything_uses_the_primary():
+    assert read_database(RequestFactory().get("/"))["read"] == "default"
+
+
+def test_only_the_primary_is_migrated():
+    assert ReplicaRouter().allow_migrate("default", "articles") is True
+    assert ReplicaRouter().allow_migrate("replica", "articles") is False
+
+
+@pytest.mark.django_db
+def test_pages_are_served_with_the_router_in_place(client):
+    """The router is installed in every configuration; a page read through it still works."""
+    get_user_model().objects.create_user("hala", "hala@example.org", "unused password")
+    assert client.get("/").status_code == 200
+
+
+def test_the_settings_add_the_replica_from_the_environment():
+    environment = {
+        **os.environ, "DJANGO_ENV_FILE": "", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 40 + "0123456789abcdef",
+        "DJANGO_ALLOWED_HOSTS": "news.example.org", "DATABASE_URL": "postgres://app@primary.internal:5432/news",
+        "DATABASE_REPLICA_URL": "postgres://reader@replica.internal:5432/news",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    }  # fmt: skip
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps(s.DATABASES))"
+    )
+    output = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True)
+    databases = json.loads(output.stdout.strip().splitlines()[-1])
+    assert databases["replica"]["HOST"] == "replica.internal" and databases["replica"]["USER"] == "reader"
+    assert databases["replica"]["TEST"]["MIRROR"] == "default" and databases["default"]["HOST"] == "primary.internal"
