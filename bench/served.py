@@ -157,6 +157,20 @@ def measure_in_process(article, url_of):
         renders.append(time.perf_counter() - started)
     figures["article_uncached"]["render_median_ms"] = round(statistics.median(renders) * 1000, 2)
 
+    # The search query itself (first page and the count for the pager), each of SEARCHES five times.
+    from articles.models import Article
+
+    timings = []
+    for query in SEARCHES * 5:
+        started = time.perf_counter()
+        found = Article.objects.published().translated("ar").search(query)
+        list(found[:20])
+        found.count()
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    figures["search_uncached"]["query_p50_ms"] = round(statistics.median(timings) * 1000, 2)
+    figures["search_uncached"]["query_p95_ms"] = round(timings[int(len(timings) * 0.95) - 1] * 1000, 2)
+
     import time_machine
     from django.utils import timezone
 
@@ -297,7 +311,8 @@ end
     render = figures["article_uncached"]["render_median_ms"]
     print(f"\ncached article / ceiling = {ratios['cached_over_ceiling']}; "
           f"uncached article / ceiling = {ratios['uncached_over_ceiling']}; "
-          f"uncached article render, in process: {render} ms median")  # fmt: skip
+          f"uncached article render, in process: {render} ms median; search query p50/p95: "
+          f"{figures['search_uncached']['query_p50_ms']}/{figures['search_uncached']['query_p95_ms']} ms")  # fmt: skip
     import django as django_module
 
     output = ROOT / "bench" / "results" / f"http-{vendor}-{args.articles}.json"
@@ -308,6 +323,8 @@ end
         "cpus": os.cpu_count(), "python": sys.version.split()[0], "django": django_module.get_version(),
         "table": table, "ratios": ratios,
         "article_uncached_render_median_ms": figures["article_uncached"]["render_median_ms"],
+        "search_query_ms": {"p50": figures["search_uncached"]["query_p50_ms"],
+                            "p95": figures["search_uncached"]["query_p95_ms"]},
     }, ensure_ascii=False, indent=2) + "\n")  # fmt: skip
     print(f"Written to {output.relative_to(ROOT)}")
     if vendor == "postgresql":
