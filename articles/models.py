@@ -7,7 +7,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import connection, models
-from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -29,6 +29,8 @@ RELATED_TAGGINGS_SCANNED = 2000
 # What lists of articles never show: left out of their queries (a body is most of an article row).
 LONG_TEXT_FIELDS = ("body", "body_ar", "body_en", "search_text", "search_index")
 SEARCH_MAX_WORDS = 8
+# Search ranks the newest this many matches (the page then says «more than» this many).
+SEARCH_CANDIDATES = 500
 
 # What the rich-text editor offers for an article body; articles/sanitize.py keeps exactly the markup these produce
 # (inline photos only from our own renditions). Links open in the same tab, to web and mail addresses only.
@@ -449,9 +451,17 @@ class ArticleQuerySet(models.QuerySet):
                     " AS recent GROUP BY content_object_id ORDER BY count(*) DESC, content_object_id DESC LIMIT %s)"
                     " UNION ALL (SELECT id FROM articles_article WHERE section_id = %s AND id <> %s"
                     " AND status = ANY(%s) AND published_at <= now() ORDER BY published_at DESC, id DESC LIMIT %s)",
-                    [tag_ids, article.pk, RELATED_TAGGINGS_SCANNED, candidates,
-                     article.section_id, article.pk, published, candidates],
-                )  # fmt: skip
+                    [
+                        tag_ids,
+                        article.pk,
+                        RELATED_TAGGINGS_SCANNED,
+                        candidates,
+                        article.section_id,
+                        article.pk,
+                        published,
+                        candidates,
+                    ],
+                )
             )
         else:
             sharing = (
@@ -491,9 +501,17 @@ class ArticleQuerySet(models.QuerySet):
             tsquery = " & ".join(f"({stem} | {bare}:*)" for stem, bare in terms)
             # The reader's words travel as a query parameter; the SQL text holds only our table's name.
             table = self.model._meta.db_table
-            matches = RawSQL(f"{table}.search_vector @@ to_tsquery('simple', %s)", [tsquery], BooleanField())  # noqa: S611
             rank = RawSQL(f"ts_rank({table}.search_vector, to_tsquery('simple', %s))", [tsquery])  # noqa: S611
-            return self.filter(matches).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+            # Ranked among the newest SEARCH_CANDIDATES matches only: a word in half the archive costs what a rare
+            # one does (the newest-first index is walked until enough match), and a newsroom's readers want the
+            # recent reports first anyway.
+            newest_sql = (
+                f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', %s) AND status = ANY(%s)"  # noqa: S608
+                " AND published_at <= now() ORDER BY published_at DESC LIMIT %s"
+            )
+            visible = [ArticleStatus.PUBLISHED.value, ArticleStatus.SCHEDULED.value]
+            newest = RawSQL(newest_sql, [tsquery, visible, SEARCH_CANDIDATES])  # noqa: S611
+            return self.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
         # SQLite: the FTS5 index that articles/sqlite_search.py keeps, ranked by bm25 (lower is better). The
         # reader's words travel as query parameters.
         fts_query = " AND ".join(f'("{stem}" OR "{bare}"*)' for stem, bare in terms)
@@ -636,6 +654,12 @@ class Article(SlugFromArabicMixin, models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_published_idx"),
             # Section pages and the related articles' «newest of the section».
             models.Index(fields=["section", "-published_at"], name="article_section_published_idx"),
+            # What readers see, newest first: the home page's list and search's newest matches walk it.
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(status__in=["published", "scheduled"]),
+                name="article_visible_newest_idx",
+            ),
         ]
 
     def __str__(self):

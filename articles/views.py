@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
@@ -9,7 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from newsroom.arabic import search_terms
 
-from .models import Article, Author, Section, Tag
+from .models import SEARCH_CANDIDATES, Article, Author, Section, Tag
 
 
 class PublishedArticlesMixin:
@@ -94,7 +95,13 @@ class SearchView(PublishedArticlesMixin, ListView):
                 "matching_authors": Author.objects.matching(self.query),
             }
         return super().get_context_data(
-            query=self.query, searchable=self.searchable, too_long=self.too_long, **names, **kwargs
+            query=self.query,
+            searchable=self.searchable,
+            too_long=self.too_long,
+            # PostgreSQL ranks the newest SEARCH_CANDIDATES matches only (Article.objects.search()).
+            search_cap=SEARCH_CANDIDATES if connection.vendor == "postgresql" else None,
+            **names,
+            **kwargs,
         )
 
 

@@ -54,6 +54,8 @@ def database_url(args):
     if server.startswith("postgres"):
         import psycopg
 
+        if args.reuse:
+            return server.rsplit("/", 1)[0] + f"/{SCRATCH}", "postgresql"
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
             admin.execute(f"CREATE DATABASE {SCRATCH} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
@@ -197,6 +199,9 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--reuse", action="store_true", help="PostgreSQL: serve the newsroom the last run seeded, without seeding again"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
@@ -222,9 +227,15 @@ def main():
     cache.clear()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    benchmarked, seconds = seed(articles=args.articles)
-    print(f"Seeded in {seconds:.1f} s", flush=True)
-    article = benchmarked[0]
+    if args.reuse:
+        from articles.models import Article
+
+        article, seconds = Article.objects.published().order_by("-published_at").first(), None
+        args.articles = Article.objects.count()
+    else:
+        benchmarked, seconds = seed(articles=args.articles)
+        print(f"Seeded in {seconds:.1f} s", flush=True)
+        article = benchmarked[0]
     paths = {
         "article": article.get_absolute_url(),
         "home": "/",
@@ -317,7 +328,8 @@ end
 
     output = ROOT / "bench" / "results" / f"http-{vendor}-{args.articles}.json"
     output.write_text(json.dumps({
-        "benchmark": "http", "database": vendor, "articles": args.articles, "seed_seconds": round(seconds, 1),
+        "benchmark": "http", "database": vendor, "articles": args.articles, "seed_seconds": round(seconds, 1) if seconds
+        else "reused",
         "gunicorn_workers": args.workers, "wrk": {"threads": args.threads, "connections": args.connections,
                                                   "duration_s": args.duration},
         "cpus": os.cpu_count(), "python": sys.version.split()[0], "django": django_module.get_version(),

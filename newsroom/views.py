@@ -36,22 +36,31 @@ class HomeView(PublishedArticlesMixin, ListView):
         return context
 
     def section_blocks(self, sections, per_section=3):
-        """The newest few articles of each section, in one query (a window function numbers them per section)."""
-        newest = (
-            Article.objects.published()
-            .translated(get_language())
-            .annotate(
-                place=Window(
-                    RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("id").desc()]
+        """The newest few articles of each section, in one query: on PostgreSQL one small index scan per section,
+        glued with UNION ALL (the cost does not grow with the archive); elsewhere a window function numbers them
+        per section."""
+        visible = Article.objects.published().translated(get_language()).defer(*LONG_TEXT_FIELDS)
+        if connection.features.supports_slicing_ordering_in_compound and sections:
+            parts = [
+                visible.filter(section_id=section.pk).order_by("-published_at", "-id")[:per_section]
+                for section in sections
+            ]
+            newest = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        else:
+            newest = (
+                visible.annotate(
+                    place=Window(
+                        RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("id").desc()]
+                    )
                 )
+                .filter(place__lte=per_section)
+                .order_by("section_id", "place")
             )
-            .filter(place__lte=per_section)
-            .defer(*LONG_TEXT_FIELDS)
-            .order_by("section_id", "place")
-        )
         by_section = {}
         for article in newest:
             by_section.setdefault(article.section_id, []).append(article)
+        for articles in by_section.values():
+            articles.sort(key=lambda article: (article.published_at, article.pk), reverse=True)
         return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
 
 

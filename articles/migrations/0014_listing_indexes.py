@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0013_body_embed_help'),
+        ("articles", "0013_body_embed_help"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', '-published_at'], name='article_section_published_idx'),
+            model_name="article",
+            index=models.Index(fields=["section", "-published_at"], name="article_section_published_idx"),
         ),
         migrations.AddIndex(
-            model_name='taggedarticle',
-            index=models.Index(fields=['tag', '-content_object'], name='tagged_article_tag_newest'),
+            model_name="taggedarticle",
+            index=models.Index(fields=["tag", "-content_object"], name="tagged_article_tag_newest"),
         ),
     ]
