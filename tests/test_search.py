@@ -1,7 +1,11 @@
 """Search: Arabic spelling variants and affixes find the same words, on SQLite and on PostgreSQL."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from articles.models import Article, Tag
 from tests.factories import make_article, make_author
@@ -128,3 +132,22 @@ def test_a_slip_of_the_keyboard_still_finds_the_tag_on_postgresql(db):
     found = [tag.name for tag in Tag.objects.matching("الباغوذ")]  # ذ typed for ز
     assert found == (["الباغوز"] if connection.vendor == "postgresql" else [])
     assert [tag.name for tag in Tag.objects.matching("البَاغُوز")] == ["الباغوز"]
+
+
+@pytest.mark.django_db
+def test_a_word_in_much_of_the_archive_ranks_the_newest_matches(client, monkeypatch):
+    """On PostgreSQL search ranks the newest SEARCH_CANDIDATES matches only, so a common word costs what a rare one
+    does, and the page says there are more; SQLite ranks every match."""
+    monkeypatch.setattr("articles.models.SEARCH_CANDIDATES", 3)
+    monkeypatch.setattr("articles.views.SEARCH_CANDIDATES", 3)
+    now = timezone.now()
+    for hours in range(1, 6):
+        make_article(headline_ar=f"الحصاد في قرية رقم {hours}", published_at=now - timedelta(hours=hours))
+    html = client.get("/search/", {"q": "الحصاد"}).content.decode()
+    found = re.findall(r"الحصاد في قرية رقم (\d)", html)
+    if connection.vendor == "postgresql":
+        assert sorted(found) == ["1", "2", "3"]  # the three newest
+        assert "أكثر من 3 نتائج: رُتّبت أحدثها." in html
+    else:
+        assert sorted(found) == ["1", "2", "3", "4", "5"]
+        assert "5 نتائج" in html
