@@ -144,7 +144,7 @@ def test_a_word_in_much_of_the_archive_ranks_the_newest_matches(client, monkeypa
     for hours in range(1, 6):
         make_article(headline_ar=f"الحصاد في قرية رقم {hours}", published_at=now - timedelta(hours=hours))
     html = client.get("/search/", {"q": "الحصاد"}).content.decode()
-    found = re.findall(r"الحصاد في قرية رقم (\d)", html)
+    found = re.findall(r"قرية رقم (\d)", html)
     if connection.vendor == "postgresql":
         assert sorted(found) == ["1", "2", "3"]  # the three newest
         assert "أكثر من 3 نتائج: رُتّبت أحدثها." in html
