@@ -11,6 +11,8 @@ in a few) and search meets realistic term frequencies. Rows go in with bulk_crea
 Used by bench/served.py; importable once Django is set up.
 """
 
+import multiprocessing
+import os
 import random
 import sys
 import time
@@ -69,9 +71,10 @@ class Progress:
     """One line on stderr, rewritten in place: what is being made, how far, and how long so far."""
 
     def __init__(self, label, total):
-        self.label, self.total, self.started, self.shown = label, total, time.perf_counter(), -1
+        self.label, self.total, self.started, self.shown, self.done = label, total, time.perf_counter(), -1, 0
 
     def update(self, done):
+        self.done = done
         percent = done * 100 // max(self.total, 1)
         if percent != self.shown:
             self.shown = percent
@@ -105,16 +108,61 @@ def english_paragraph(rng, place):
     )
 
 
+CHUNK = 1000
+
+
+def _article_rows(chunk):
+    """Generate `count` articles from number `start` on (in a worker process): their text fields, computed search
+    columns, and which section, photo, authors and tags they get (as indexes into the lists the caller holds)."""
+    from newsroom.arabic import index_document, normalize_arabic, unicode_slug
+
+    start, count, total, seed_value, tag_count = chunk
+    rng = random.Random(seed_value)  # noqa: S311 - generated test data, not secrets
+    weights = [1 / (rank + 1) for rank in range(tag_count)]  # a few tags on many articles, most on few
+    rows = []
+    for number in range(start, start + count):
+        title = headline(rng)
+        paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(4, 8))]
+        body_ar = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+        standfirst = sentence(rng)
+        english = rng.random() < 0.6
+        place = rng.choice(PLACE_NAMES)
+        headline_en = f"{rng.choice(['Life returns to', 'Prices climb in', 'Schools reopen in', 'Water back in'])} " \
+            f"{place}" if english else None  # fmt: skip
+        body_en = "".join(english_paragraph(rng, place) for _ in range(3)) if english else None
+        text = " ".join(part for part in (title, standfirst, body_ar, headline_en or "", body_en or ""))
+        plain = text.replace("<p>", " ").replace("</p>", " ")
+        rows.append(
+            {
+                "fields": {
+                    "headline": title, "headline_ar": title, "headline_en": headline_en,
+                    "standfirst": standfirst, "standfirst_ar": standfirst,
+                    "body": body_ar, "body_ar": body_ar, "body_en": body_en,
+                    "dateline": place, "dateline_ar": place,
+                    "slug": f"{unicode_slug(title, 70)}-{number}",
+                    "search_text": normalize_arabic(plain),
+                    "search_index": f" {index_document(plain)} ",
+                },
+                "section": rng.randrange(len(SECTIONS)),
+                "image": rng.randrange(12) if rng.random() < 0.6 else None,
+                "authors": rng.sample(range(500), rng.choice((1, 1, 1, 2))),
+                "tags": sorted(set(rng.choices(range(tag_count), weights=weights, k=rng.randint(2, 5)))),
+                "age_minutes": total - number,
+            }
+        )  # fmt: skip
+    return rows
+
+
 def seed(*, articles, rng=None, progress=True):
     """Fill an empty, migrated database. Returns the articles the benchmarks load (the newest, with comments)."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django.db import connection, connections
     from django.utils import timezone
 
     from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggedArticle
     from articles.services import image_store
     from comments.models import Comment
-    from newsroom.arabic import index_document, normalize_arabic, tag_key, unicode_slug
+    from newsroom.arabic import normalize_arabic, tag_key, unicode_slug
     from newsroom.pagecache import pages_changed
     from tests import photos
 
@@ -149,7 +197,6 @@ def seed(*, articles, rng=None, progress=True):
             seen.add(key)
             tags.append(Tag(name=name, slug=f"{unicode_slug(name, 70)}-{len(tags)}", normalized=key))
     tags = Tag.objects.bulk_create(tags)
-    weights = [1 / (rank + 1) for rank in range(len(tags))]  # a few tags on many articles, most on few
 
     pictures = Progress("photos", 12) if progress else None
     images = []
@@ -162,55 +209,34 @@ def seed(*, articles, rng=None, progress=True):
         pictures.close()
 
     made = Progress("articles", articles) if progress else None
-    batch, bylines, taggings = [], [], []
-
-    def flush():
-        created = Article.objects.bulk_create(batch)
-        for article in created:
-            for position, author in enumerate(rng.sample(authors, rng.choice((1, 1, 1, 2)))):
-                bylines.append(ArticleAuthor(article=article, author=author, position=position))
-            for tag in set(rng.choices(tags, weights=weights, k=rng.randint(2, 5))):
-                taggings.append(TaggedArticle(content_object=article, tag=tag))
-        ArticleAuthor.objects.bulk_create(bylines)
-        TaggedArticle.objects.bulk_create(taggings)
-        batch.clear()
-        bylines.clear()
-        taggings.clear()
-
-    for number in range(articles):
-        title = headline(rng)
-        paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(4, 8))]
-        body_ar = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
-        standfirst = sentence(rng)
-        english = rng.random() < 0.6
-        place = rng.choice(PLACE_NAMES)
-        headline_en = f"{rng.choice(['Life returns to', 'Prices climb in', 'Schools reopen in', 'Water back in'])} " \
-            f"{place}" if english else None  # fmt: skip
-        body_en = "".join(english_paragraph(rng, place) for _ in range(3)) if english else None
-        text = " ".join(part for part in (title, standfirst, body_ar, headline_en or "", body_en or ""))
-        plain = text.replace("<p>", " ").replace("</p>", " ")
-        batch.append(
-            Article(
-                headline=title, headline_ar=title, headline_en=headline_en,
-                standfirst=standfirst, standfirst_ar=standfirst,
-                body=body_ar, body_ar=body_ar, body_en=body_en,
-                dateline=place, dateline_ar=place,
-                slug=f"{unicode_slug(title, 70)}-{number}",
-                section=rng.choice(sections),
-                featured_image=rng.choice(images) if rng.random() < 0.6 else None,
-                status=Article.Status.PUBLISHED,
-                published_at=now - timedelta(minutes=articles - number),
-                search_text=normalize_arabic(plain),
-                search_index=f" {index_document(plain)} ",
-                created_by=editor,
-            )
-        )  # fmt: skip
-        if len(batch) == 1000:
-            flush()
-        if made:
-            made.update(number + 1)
-    if batch:
-        flush()
+    chunks = [(start, min(CHUNK, articles - start), articles, rng.randrange(2**32), len(tags))
+              for start in range(0, articles, CHUNK)]  # fmt: skip
+    # The prose (and its search text) is made by one process per core while this one inserts what is ready. No
+    # database connection may be shared with the workers: this process opens a new one after the fork.
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+        for rows in pool.imap(_article_rows, chunks):
+            batch = [
+                Article(
+                    **row["fields"],
+                    section=sections[row["section"]],
+                    featured_image=images[row["image"]] if row["image"] is not None else None,
+                    status=Article.Status.PUBLISHED,
+                    published_at=now - timedelta(minutes=row["age_minutes"]),
+                    created_by=editor,
+                )
+                for row in rows
+            ]
+            created = Article.objects.bulk_create(batch)
+            bylines, taggings = [], []
+            for article, row in zip(created, rows, strict=True):
+                for position, author in enumerate(row["authors"]):
+                    bylines.append(ArticleAuthor(article=article, author=authors[author], position=position))
+                taggings.extend(TaggedArticle(content_object=article, tag=tags[tag]) for tag in row["tags"])
+            ArticleAuthor.objects.bulk_create(bylines)
+            TaggedArticle.objects.bulk_create(taggings)
+            if made:
+                made.update(made.done + len(rows))
     if made:
         made.close()
 
