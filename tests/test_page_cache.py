@@ -272,3 +272,19 @@ def test_with_the_database_down_readers_get_an_arabic_503_and_the_site_recovers(
         assert "لا يستطيع الموقع الوصول إلى قاعدة بياناته الآن" in arabic and "Traceback" not in arabic
         assert "The site cannot reach its database just now" in client.get("/en/").content.decode()
     assert client.get(section).status_code == 200  # no restart needed
+
+
+def test_purge_pages_empties_the_cache_after_changes_behind_the_sites_back(client, article):
+    """A restored backup or a fix in SQL sends no signal: `manage.py purge_pages` makes every page fresh."""
+    from django.core.management import call_command
+
+    url = article.get_absolute_url()
+    client.get(url)
+    Article.objects.filter(pk=article.pk).update(headline_ar="عنوان صُحّح في قاعدة البيانات مباشرة")
+    assert "صُحّح في قاعدة البيانات" not in client.get(url).content.decode()  # still the cached page
+    call_command("purge_pages")
+    assert "صُحّح في قاعدة البيانات" in client.get(url).content.decode()
+
+
+def test_the_benchmark_ceiling_exists_only_for_the_benchmark(client):
+    assert client.get("/bench/ceiling").status_code == 404
