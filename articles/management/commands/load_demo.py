@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Section
+from newsroom.pagecache import pages_changed_on_commit
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 # Demo accounts: (username, group, the demo author they write as). Published passwords are acceptable only because
@@ -93,6 +94,8 @@ class Command(BaseCommand):
                 ArticleAuthor(article=article, author=authors[key], position=position)
                 for position, key in enumerate(item["authors"])
             )
+        # Bylines and dates went in without signals: no cached page may predate them.
+        pages_changed_on_commit()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {len(sections)} sections, {len(authors)} authors and {len(content['articles'])} articles."
