@@ -8,7 +8,11 @@ def policy_changed(sender, instance, raw=False, **kwargs):
     """A new or changed policy version takes effect for every worker at once (the number lives in the shared
     cache)."""
     if not raw:
+        from django.db import transaction
+
         forget_policy_version()
+        # And again once committed: a reader served in between may have cached the number from before.
+        transaction.on_commit(forget_policy_version)
         from newsroom.pagecache import pages_changed_on_commit
 
         pages_changed_on_commit()

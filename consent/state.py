@@ -27,6 +27,8 @@ from .categories import ANALYTICS, EMBEDS, OPTIONAL_CATEGORIES
 logger = logging.getLogger(__name__)
 
 POLICY_CACHE_KEY = "consent:policy-version"
+# The last number read from the database, kept with no expiry: during a database outage pages still know it.
+POLICY_LAST_KNOWN_KEY = "consent:policy-version:last"
 # A version scheduled for later comes into effect within this many seconds of its time.
 POLICY_CACHE_SECONDS = 60
 CONSENT_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -42,15 +44,30 @@ def current_policy_version():
         logger.warning("Policy version not cached: the cache is unavailable", exc_info=True)
         number = None
     if number is None:
+        from django.db import DatabaseError
+
         from .models import PolicyVersion
 
-        current = PolicyVersion.objects.in_effect().values_list("number", flat=True).first()
-        number = current or 0
         try:
-            cache.set(POLICY_CACHE_KEY, number, POLICY_CACHE_SECONDS)
+            number = PolicyVersion.objects.in_effect().values_list("number", flat=True).first() or 0
+        except DatabaseError:
+            last = _cache_get(POLICY_LAST_KNOWN_KEY)
+            if last is None:
+                raise
+            return last
+        try:
+            cache.set_many({POLICY_CACHE_KEY: number}, POLICY_CACHE_SECONDS)
+            cache.set(POLICY_LAST_KNOWN_KEY, number, None)
         except Exception:  # noqa: BLE001, S110 - already logged above; the page is served all the same
             pass
     return number
+
+
+def _cache_get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache that is down knows nothing
+        return None
 
 
 def forget_policy_version():

@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -77,10 +77,21 @@ def pages_changed_on_commit():
     transaction.on_commit(pages_changed)
 
 
+def _drop_tracking(request):
+    """Drop tracking parameters from the request itself, so the page rendered is exactly the one the key names (the
+    page writes its own address into links and forms: one reader's click id must never reach another)."""
+    query = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    kept = [(name, value) for name, value in query if not name.startswith(TRACKING_PARAMETERS)]
+    if len(kept) != len(query):
+        request.META["QUERY_STRING"] = urlencode(kept)
+        request.GET = QueryDict(request.META["QUERY_STRING"])
+    return kept
+
+
 def _page_key(request, generation, variant):
-    query = [(name, value) for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)]
-    query = [(name, value) for name, value in query if not name.startswith(TRACKING_PARAMETERS)]
-    address = f"{request.get_host()}{request.path}?{urlencode(sorted(query))}"
+    # Sorted by name only: the order of repeated values matters (Django reads the last one).
+    query = sorted(_drop_tracking(request), key=lambda pair: pair[0])
+    address = f"{request.get_host()}{request.path}?{urlencode(query)}"
     return f"pages:{generation}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
@@ -188,7 +199,7 @@ class PageCacheMiddleware:
         conditional = get_conditional_response(
             request, etag=response["ETag"], last_modified=modified, response=response
         )
-        if conditional is not response:
+        if conditional is not response and conditional.status_code == 304:
             for name in ("Cache-Control", "Vary", "X-Page-Cache", "Content-Language"):
                 if name in response:
                     conditional[name] = response[name]

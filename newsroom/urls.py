@@ -34,3 +34,7 @@ if settings.NEWSROOM_BENCH_CEILING_BYTES:
 
 # Photo renditions on a developer's machine; in production the web server publishes MEDIA_ROOT (README.md).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A missing page is rendered with the site's masthead, which reads the database: during an outage it becomes the
+# database-down page instead of a 500.
+handler404 = "newsroom.views.page_not_found"

@@ -64,6 +64,19 @@ class HomeView(PublishedArticlesMixin, ListView):
         return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]
 
 
+def page_not_found(request, exception):
+    """Django's 404 page, or the database-down page (503) when the 404 page itself cannot be drawn."""
+    from django.db import DatabaseError
+    from django.views.defaults import page_not_found as default_page_not_found
+
+    from .middleware import DatabaseUnavailableMiddleware
+
+    try:
+        return default_page_not_found(request, exception)
+    except DatabaseError as error:
+        return DatabaseUnavailableMiddleware(None).process_exception(request, error)
+
+
 @never_cache
 def bench_ceiling(request):
     """A constant page the size of an article page: what Django itself costs, for `make bench` to compare with."""

@@ -288,3 +288,36 @@ def test_purge_pages_empties_the_cache_after_changes_behind_the_sites_back(clien
 
 def test_the_benchmark_ceiling_exists_only_for_the_benchmark(client):
     assert client.get("/bench/ceiling").status_code == 404
+
+
+def test_tracking_parameters_never_reach_another_readers_page(article):
+    url = article.get_absolute_url()
+    first = Client().get(url + "?mc_eid=SUBSCRIBER123&fbclid=CLICKID&utm_source=mail")
+    assert "SUBSCRIBER123" not in first.content.decode() and "CLICKID" not in first.content.decode()
+    second = Client().get(url)
+    assert outcome(second) == "hit" and "SUBSCRIBER123" not in second.content.decode()
+
+
+def test_repeated_parameters_in_another_order_are_another_page(client):
+    make_article(headline_ar="تقرير عن الخبز")
+    make_article(headline_ar="تقرير عن الوقود")
+    client.get("/search/?q=الخبز&q=الوقود")
+    assert outcome(client.get("/search/?q=الوقود&q=الخبز")) == "miss"
+
+
+def test_a_long_outage_still_serves_cached_pages_and_never_500s(client, article):
+    from django.core.cache import cache
+
+    from consent.state import POLICY_CACHE_KEY
+
+    cached = article.get_absolute_url()
+    client.get(cached)
+    outage = mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+        side_effect=OperationalError("connection refused"),
+    )
+    with outage:
+        cache.delete(POLICY_CACHE_KEY)  # a minute later: the short-lived copy of the policy version has expired
+        assert outcome(client.get(cached)) == "hit"
+        missing = client.get("/no-such-page/")
+        assert missing.status_code == 503 and missing["Retry-After"] == "30"
