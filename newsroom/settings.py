@@ -134,12 +134,18 @@ else:
     # Persistent connections that are checked before use: the site recovers on its own after a database restart.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that stops answering (rather than refusing) must turn into the 503 page within seconds, not hang
+    # a worker until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)
+    )
 # An optional read replica for anonymous readers' GETs (newsroom/routers.py); the primary takes everything else.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
         **env.db_url("DATABASE_REPLICA_URL"),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)},
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
