@@ -55,3 +55,14 @@ def create_groups(apps, groups=GROUPS):
             if missing:
                 raise RuntimeError(f"Permissions missing for group {name}: {sorted(missing)}")
             group.permissions.add(*permissions)
+
+
+def remove_grants(apps, groups):
+    """Undo create_groups(apps, groups): take those permissions back from those groups (a migration's reverse)."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, grants in groups.items():
+        for app_label, codenames in grants.items():
+            permissions = permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+            for group in group_model.objects.filter(name=name):
+                group.permissions.remove(*permissions)

@@ -56,7 +56,7 @@ def current_policy_version():
                 raise
             return last
         try:
-            cache.set_many({POLICY_CACHE_KEY: number}, POLICY_CACHE_SECONDS)
+            cache.set(POLICY_CACHE_KEY, number, POLICY_CACHE_SECONDS)
             cache.set(POLICY_LAST_KNOWN_KEY, number, None)
         except Exception:  # noqa: BLE001, S110 - already logged above; the page is served all the same
             pass

@@ -4,7 +4,7 @@ moderators' right to read the consent log."""
 from django.db import migrations
 from django.utils import timezone
 
-from articles.roles import create_groups, create_permissions_now
+from articles.roles import create_groups, create_permissions_now, remove_grants
 
 GRANTS = {"moderator": {"consent": ["view_consentrecord", "view_policyversion"]}}
 
@@ -63,11 +63,7 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    permissions = apps.get_model("auth", "Permission").objects.filter(
-        content_type__app_label="consent", codename__in=GRANTS["moderator"]["consent"]
-    )
-    for group in apps.get_model("auth", "Group").objects.filter(name="moderator"):
-        group.permissions.remove(*permissions)
+    remove_grants(apps, GRANTS)
 
 
 class Migration(migrations.Migration):

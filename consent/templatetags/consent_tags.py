@@ -3,22 +3,16 @@ from django.conf import settings
 
 from ..categories import categories
 from ..embeds import render_embeds
-from ..state import consent_state as state_of
+from ..state import consent_state
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def consent_state(context):
-    """`{% consent_state as consent %}`: this reader's choices (consent.analytics, consent.embeds, consent.ask)."""
-    return state_of(context["request"])
 
 
 @register.inclusion_tag("consent/banner.html", takes_context=True)
 def consent_banner(context):
     """The banner: open on a first visit, hidden (for the footer link to reopen) once the reader has chosen."""
     request = context["request"]
-    state = state_of(request)
+    state = consent_state(request)
     return {
         "state": state,
         # The settings page is the banner's long form: it does not show the banner as well.
@@ -35,4 +29,4 @@ def consent_banner(context):
 def embeds(context, body):
     """Article HTML with media links from known providers as players (external media allowed) or placeholders."""
     request = context["request"]
-    return render_embeds(body, allowed=state_of(request).embeds, next_path=request.get_full_path())
+    return render_embeds(body, allowed=consent_state(request).embeds, next_path=request.get_full_path())
