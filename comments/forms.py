@@ -3,6 +3,7 @@ import time
 
 from django import forms
 from django.core import signing
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from . import screening
@@ -15,12 +16,18 @@ TOKEN_MIN_AGE = 3  # seconds: nobody reads an article and writes a comment faste
 _CONTROLS = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
 
 
+FORM_RENDERER = Jinja2()
+
+
 def form_token(article_id):
     """A signed, timestamped token naming the article the form was made for."""
     return signing.TimestampSigner(salt=TOKEN_SALT).sign(str(article_id))
 
 
 class CommentForm(forms.Form):
+    # Every article page renders this form. Django's Jinja2 copies of its widget templates render it several times
+    # faster than the template engine the pages use (bench/README.md), with the same markup.
+    default_renderer = FORM_RENDERER
     name = forms.CharField(label=_("Name"), max_length=80)
     email = forms.EmailField(
         label=_("E-mail"), max_length=254, help_text=_("Never shown. We use it only to tell you about your comment.")

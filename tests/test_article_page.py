@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 import time_machine
+from django.template import Context, Template
 from django.utils import timezone
 
 from articles.models import Article
@@ -132,11 +133,25 @@ def test_json_ld_cannot_be_broken_out_of(client):
 
 
 @pytest.mark.django_db
-def test_arabic_indic_digits_reach_cards_and_counts_on_the_home_page(client, settings):
+def test_arabic_indic_digits_reach_the_cards_on_the_home_page(client, settings):
     settings.NEWSROOM_ARABIC_INDIC_DIGITS = True
     section = make_section(name_ar="اقتصاد")
     for _ in range(3):
         make_article(section=section, published_at=MARCH_23_2019)
     html = client.get("/").content.decode()
-    assert "٢٣ مارس ٢٠١٩" in html and "٣ مقالات" in html
+    assert "٢٣ مارس ٢٠١٩" in html
     assert 'datetime="2019-03-23' in html
+    # The sections are listed without counting their articles (a count reads the whole archive on every visit).
+    assert "٣ مقالات" not in html and 'class="section-list__name"' in html
+
+
+@pytest.mark.parametrize("value", [
+    datetime(2019, 3, 23, 23, 30, tzinfo=UTC),  # the next day in Damascus
+    datetime(2026, 11, 25, 6, 0, 0, 123456, tzinfo=UTC),
+    None,
+])  # fmt: skip
+def test_isoformat_gives_what_the_date_filter_gives_for_datetime_attributes(value, settings):
+    settings.TIME_ZONE = "Asia/Damascus"
+    template = Template("{% load dates %}{{ value|isoformat }}|{{ value|date:'c' }}")
+    mine, django = template.render(Context({"value": value})).split("|")
+    assert mine == django

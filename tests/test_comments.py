@@ -2,18 +2,23 @@
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.forms.renderers import DjangoTemplates, Jinja2
+from django.template.defaultfilters import linebreaksbr
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import urlize
 
 from articles.models import Article
 from comments import services
-from comments.forms import form_token
+from comments.forms import CommentForm, form_token
 from comments.models import BlockedWord, Comment
+from comments.templatetags.comments_text import comment_text
 from tests.factories import make_article
 
 
@@ -73,6 +78,89 @@ def test_approved_comments_are_threaded_escaped_and_counted(client, article):
     assert '<div class="comment__body" dir="auto">' in html
     replies = html[html.index(f'id="comment-{first.pk}"') :]
     assert replies.index("comment-list--replies") < replies.index(f'id="comment-{reply.pk}"')
+
+
+class _CommentTree(HTMLParser):
+    """The nesting of the page's comments: (comment id, [its replies]) in the order of the page."""
+
+    def __init__(self):
+        super().__init__()
+        self.roots, self.open = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "li" and "comment" in attributes.get("class", "").split():
+            node = (attributes["id"], [])
+            (self.open[-1][1] if self.open else self.roots).append(node)
+            self.open.append(node)
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self.open:
+            self.open.pop()
+
+
+@pytest.mark.django_db
+def test_a_deep_thread_is_drawn_as_nested_lists_in_reading_order(client, article):
+    def say(name, parent=None):
+        comment = services.comment_submit(article=article, name=name, email="r@example.org", body=name, parent=parent)
+        services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+        return comment
+
+    first = say("أ")
+    answer = say("أ١", parent=first)
+    deep = say("أ١أ", parent=answer)
+    deeper = say("أ١أ١", parent=deep)
+    second_answer = say("أ٢", parent=first)
+    second = say("ب")
+    hidden_parent = services.comment_submit(article=article, name="ج", email="c@example.org", body="ينتظر")
+    Comment.objects.create(article=article, parent=hidden_parent, name="د", body="رد على ما لم يُنشر",
+                           status="approved", consent_at=timezone.now(), consent_version="1")  # fmt: skip
+    tree = _CommentTree()
+    tree.feed(client.get(article.get_absolute_url()).content.decode())
+
+    def node(comment, *replies):
+        return (f"comment-{comment.pk}", list(replies))
+
+    assert tree.roots == [
+        node(first, node(answer, node(deep, node(deeper))), node(second_answer)),
+        node(second),
+    ]
+    assert not tree.open  # every list item closed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نص بلا روابط. فيه نقاط: ونقطتان، وسطران\nهنا",
+        "<script>alert(1)</script> & «اقتباس»",
+        "اقرأ https://example.org/تقرير?a=1&b=2 ثم www.example.net.",
+        "راسلوني على salma@example.org أو example.com/صفحة",
+        "(http://example.org) [WWW.EXAMPLE.ORG] EXAMPLE.COM",
+        "نسبة 3.5 في المئة عند الساعة 10:30",
+        "زوروا www.example.sy اليوم",
+        "الرابط: HTTPS://example.sy/خبر",
+    ],
+)
+def test_comment_text_gives_what_urlize_gives_whether_or_not_it_holds_a_link(text):
+    expected = linebreaksbr(
+        urlize(text, nofollow=False, autoescape=True).replace('<a href="', '<a rel="nofollow ugc noopener" href="'),
+        autoescape=False,
+    )
+    assert comment_text(text) == expected
+
+
+def test_the_comment_form_renders_the_same_markup_as_django_templates_would():
+    """The form's Jinja2 renderer is a speed-up only: the same HTML, errors included, as the template engine."""
+    article = type("Article", (), {"pk": 7})()  # the form needs only the article's primary key
+    with time_machine.travel(timezone.now(), tick=False):
+        for data in (None, {"name": "", "email": "not-an-address", "body": "x", "website": "robot"}):
+            fast = CommentForm(data, article=article)
+            usual = CommentForm(data, article=article, renderer=DjangoTemplates())
+            assert isinstance(fast.renderer, Jinja2)
+            for name in fast.fields:
+                assert str(fast[name]) == str(usual[name])
+                assert str(fast[name].errors) == str(usual[name].errors)
+            assert str(fast.non_field_errors()) == str(usual.non_field_errors())
 
 
 @pytest.mark.django_db

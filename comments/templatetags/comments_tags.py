@@ -7,17 +7,39 @@ from ..models import Comment
 register = template.Library()
 
 
+def thread(comments):
+    """
+    `comments` (oldest first) in reading order, each reply after the comment it answers, for a template that writes
+    the nested lists in one loop (no template included per comment, however deep the thread): every comment gets
+    `has_replies` (open a list of replies after it) and `closes` (how many lists of replies end after it). Replies
+    to a comment readers cannot see are left out with it.
+    """
+    children = {}
+    for comment in comments:
+        children.setdefault(comment.parent_id, []).append(comment)
+    ordered = []
+    pending = [iter(children.get(None, []))]
+    while pending:
+        comment = next(pending[-1], None)
+        if comment is None:
+            pending.pop()
+            if pending:  # a list of replies has ended: after its last comment, which has no replies itself
+                ordered[-1].closes.append(None)
+            continue
+        replies = children.get(comment.pk)
+        comment.has_replies, comment.closes = bool(replies), []
+        ordered.append(comment)
+        if replies:
+            pending.append(iter(replies))
+    return ordered
+
+
 @register.inclusion_tag("comments/comments.html", takes_context=True)
 def article_comments(context, article, form=None):
     """An article's approved comments, threaded (one query), their count, and the comment form."""
     comments = list(
         Comment.objects.approved().filter(article=article).only("id", "parent_id", "name", "body", "created_at")
     )
-    children = {}
-    for comment in comments:
-        children.setdefault(comment.parent_id, []).append(comment)
-    for comment in comments:
-        comment.thread = children.get(comment.pk, [])
     request = context.get("request")
     if not form:  # the template passes "" when the page has no bound form
         form = CommentForm(article=article)
@@ -30,7 +52,7 @@ def article_comments(context, article, form=None):
     return {
         "replying_to": replying_to,
         "article": article,
-        "threads": children.get(None, []),
+        "thread": thread(comments),
         "count": len(comments),
         "form": form,
         "posted": request is not None and request.GET.get("comment") == "pending",

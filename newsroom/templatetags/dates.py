@@ -40,6 +40,13 @@ def dual_date(value):
     return _digits(text)
 
 
+@register.filter(expects_localtime=True)
+def isoformat(value):
+    """A date or time for a `datetime` attribute: what `|date:'c'` gives, at a fraction of the cost (a page of
+    comments has dozens of them)."""
+    return value.isoformat() if value else ""
+
+
 @register.filter
 def local_digits(value):
     """Show digits in the reader's numerals (Arabic-Indic when the setting asks for them on Arabic pages)."""
