@@ -1,5 +1,6 @@
 """Side effects that follow model changes: file clean-up and page-cache purges, never workflow."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -14,17 +15,30 @@ def delete_file_after_commit(sender, instance, **kwargs):
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def purge_pages(sender, raw=False, **kwargs):
+def _unseen(instance):
+    """An article that readers have never seen and cannot see (a draft, one in review), or a part of one (a byline, a
+    correction). Its status only changes through articles/services.py, which purges by itself: saving it changes no
+    page, and purging would empty the page cache each time a reporter saves a draft."""
+    from .models import Article
+
+    try:
+        article = instance if isinstance(instance, Article) else getattr(instance, "article", None)
+    except ObjectDoesNotExist:  # a part deleted with its article
+        return False
+    return article is not None and article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+
+
+def purge_pages(sender, instance=None, raw=False, **kwargs):
     """Anything readers see has changed: every cached page is stale once the change commits (newsroom/pagecache.py)."""
-    if not raw:
+    if not raw and not _unseen(instance):
         from newsroom.pagecache import pages_changed_on_commit
 
         pages_changed_on_commit()
 
 
-def purge_pages_on_tags(sender, action, **kwargs):
+def purge_pages_on_tags(sender, instance, action, reverse, **kwargs):
     if action in ("post_add", "post_remove", "post_clear"):
-        purge_pages(sender)
+        purge_pages(sender, instance=None if reverse else instance)
 
 
 def reset_originals_storage(setting, **kwargs):

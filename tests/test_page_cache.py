@@ -17,10 +17,10 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import services as article_services
-from articles.models import Article
+from articles.models import Article, Tag
 from comments import services as comment_services
 from comments.models import Comment
-from tests.factories import make_article
+from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 REDIS = "redis://127.0.0.1:6379/0"
@@ -213,6 +213,36 @@ def test_every_change_is_seen_at_once_by_the_other_worker(workers, article, edit
     with use(one):
         assert reader.get(url).status_code == 404
         assert "بعد الإصلاح" not in reader.get("/").content.decode()
+
+
+def test_work_on_a_draft_leaves_cached_pages_alone(client, article):
+    """Reporters save drafts all day: that must not empty the cache that carries a breaking story's readers."""
+    section, author = make_section(), make_author()
+    Tag.objects.for_name("الميادين")
+    url = article.get_absolute_url()
+    for path in (url, "/"):
+        client.get(path)
+
+    def still_cached():
+        return [outcome(client.get(path)) for path in (url, "/")] == ["hit", "hit"]
+
+    draft = make_article(status=Article.Status.DRAFT, section=section, authors=[author], headline_ar="مسودة أولى")
+    assert still_cached()
+    draft.headline_ar = "مسودة ثانية"
+    draft.save()
+    draft.tags.add("الميادين")
+    draft.corrections.create(text_ar="ملاحظة على المسودة")
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.IN_REVIEW)
+    draft.refresh_from_db()
+    draft.save()
+    assert still_cached()
+    draft.delete()
+    assert still_cached()
+    # What readers see still purges at once: the published article itself, edited.
+    article.headline_ar = "عودة العبارات إلى الميادين بعد الإصلاح"
+    article.save()
+    response = client.get(url)
+    assert outcome(response) == "miss" and "بعد الإصلاح" in response.content.decode()
 
 
 def test_a_scheduled_article_appears_on_time_without_any_write(client, article, editor):

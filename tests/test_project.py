@@ -118,6 +118,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # not connected to by the checks
 }
 
 
@@ -125,6 +126,12 @@ def test_production_settings_pass_the_deployment_checklist():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checklist_warns_when_workers_would_not_share_a_cache():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "newsroom.W001" in result.stderr and "REDIS_URL is not set" in result.stderr
 
 
 @pytest.mark.parametrize(
