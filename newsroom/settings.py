@@ -155,11 +155,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache with a circuit breaker (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.SharedCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
-            # Short timeouts: a dead Redis must not hold a reader's request for long.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Short timeouts: a dead Redis must not hold a reader's request for long; a hanging one is then left
+            # alone for 10 s by each worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "circuit_breaker_seconds": 10},
         }
     }
 else:

@@ -62,9 +62,12 @@ def privacy_policy(django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rate-limit counters live there)."""
+    """Each test starts with an empty cache (rate-limit counters live there) and no open circuit breaker."""
     from django.core.cache import cache
 
+    from newsroom import cache as shared_cache
+
+    shared_cache._open_until.clear()
     cache.clear()
 
 

@@ -4,6 +4,9 @@ happens when Redis or the database is down."""
 
 import contextlib
 import secrets
+import socket
+import threading
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -11,7 +14,6 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache.backends.redis import RedisCache
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
@@ -20,6 +22,7 @@ from articles import services as article_services
 from articles.models import Article, Tag
 from comments import services as comment_services
 from comments.models import Comment
+from newsroom.cache import SharedCache
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -136,9 +139,9 @@ def workers(settings, monkeypatch):
     """Two cache clients on one Redis, standing in for two gunicorn workers: `use(worker)` makes the page cache,
     the consent state and the purge go through that worker's client."""
     prefix = f"test-{secrets.token_hex(4)}"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS,
+    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.SharedCache", "LOCATION": REDIS,
                                    "KEY_PREFIX": prefix}}  # fmt: skip
-    one, two = (RedisCache(REDIS, {"KEY_PREFIX": prefix}) for _ in range(2))
+    one, two = (SharedCache(REDIS, {"KEY_PREFIX": prefix}) for _ in range(2))
     two.clear()
 
     @contextlib.contextmanager
@@ -272,7 +275,7 @@ def test_a_deleted_approved_comment_leaves_the_cached_page(client, article):
 def test_with_redis_down_pages_are_served_uncached(client, settings, article):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.SharedCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -282,6 +285,63 @@ def test_with_redis_down_pages_are_served_uncached(client, settings, article):
         assert response.status_code == 200, path
         assert outcome(response) == "miss"
     assert client.get("/healthz").json()["status"] == "degraded"
+
+
+@pytest.fixture
+def hanging_redis():
+    """A server on loopback that accepts connections and never answers: a Redis that hangs rather than refuses.
+    Yields its address and the list of what clients sent it."""
+    received = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        listener.settimeout(0.05)
+        connections = []
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                connection, _ = listener.accept()
+                connection.settimeout(0.05)
+                connections.append(connection)
+            for connection in connections:
+                with contextlib.suppress(TimeoutError, OSError):
+                    if data := connection.recv(65536):
+                        received.append(data)
+        for connection in connections:
+            connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0", received
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_hanging_redis_is_left_alone_for_a_while_then_tried_again(client, settings, article, hanging_redis):
+    """The first request waits out the socket timeout once; the next ones do not ask Redis at all (each would wait
+    again), and once the pause is over it is tried again."""
+    location, received = hanging_redis
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.SharedCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "circuit_breaker_seconds": 0.6},
+        }
+    }
+    url = article.get_absolute_url()
+    response = client.get(url)
+    assert response.status_code == 200 and outcome(response) == "miss"
+    asked = len(received)
+    assert asked > 0
+    for path in [url, "/", "/search/?q=العبارات"]:
+        response = client.get(path)
+        assert response.status_code == 200 and outcome(response) == "miss"
+    assert len(received) == asked  # nothing more was sent to the hanging server
+    assert client.get("/healthz").json()["cache"]["error"] == "CacheUnavailable"
+    time.sleep(0.7)
+    assert client.get(url).status_code == 200
+    assert len(received) > asked  # the pause is over: Redis is asked again
 
 
 def test_with_the_database_down_readers_get_an_arabic_503_and_the_site_recovers(client, article):
