@@ -83,7 +83,7 @@ def render_embeds(body, *, allowed, next_path):
                 "provider": provider,
                 "provider_name": provider.name(),
                 "player": player,
-                "url": url,
+                "link": url,
                 "allowed": allowed,
                 "next": f"{next_path}#{anchor}",
             },

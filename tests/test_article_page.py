@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 import time_machine
-from django.template import Context, Template
+from django.template import Context, Template, engines
 from django.utils import timezone
 
 from articles.models import Article
@@ -152,6 +152,6 @@ def test_arabic_indic_digits_reach_the_cards_on_the_home_page(client, settings):
 ])  # fmt: skip
 def test_isoformat_gives_what_the_date_filter_gives_for_datetime_attributes(value, settings):
     settings.TIME_ZONE = "Asia/Damascus"
-    template = Template("{% load dates %}{{ value|isoformat }}|{{ value|date:'c' }}")
-    mine, django = template.render(Context({"value": value})).split("|")
+    mine = engines["jinja2"].from_string("{{ value|isoformat }}").render({"value": value})
+    django = Template("{{ value|date:'c' }}").render(Context({"value": value}))
     assert mine == django

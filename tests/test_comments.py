@@ -18,7 +18,7 @@ from articles.models import Article
 from comments import services
 from comments.forms import CommentForm, form_token
 from comments.models import BlockedWord, Comment
-from comments.templatetags.comments_text import comment_text
+from comments.templating import comment_text
 from tests.factories import make_article
 
 

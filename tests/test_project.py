@@ -70,6 +70,43 @@ def test_every_plural_entry_is_complete_and_the_compiled_catalog_is_current(lang
             assert catalog[key] == entry.msgstr, entry.msgid
 
 
+def test_makemessages_finds_the_strings_of_the_jinja2_templates(tmp_path):
+    """Django's own template reader does not know Jinja2's {% trans %} blocks: our makemessages reads them, so a
+    sentence added to a reader template reaches the catalogs (with its plural forms and context)."""
+    from newsroom.management.commands.makemessages import jinja2_to_python
+
+    source = (
+        "<p>{{ _('Latest news') }}</p>\n\n"
+        "{% trans counter=n %}\n  {{ counter }} comment\n{% pluralize counter %}{{ counter }} comments{% endtrans %}\n"
+        "{{ pgettext('byline', 'By') }}"
+    )
+    lines = jinja2_to_python(source).splitlines()
+    assert lines[0] == "_('Latest news')"
+    assert lines[2] == "ngettext('%(counter)s comment', '%(counter)s comments', n)"  # trimmed, as the site renders it
+    assert lines[5] == "pgettext('byline', 'By')"
+
+
+def test_every_sentence_of_the_reader_templates_is_translated():
+    """Each string the Jinja2 templates translate is in the Arabic catalog, translated (a template edited without
+    `make catalogs` fails here, not in front of readers)."""
+    from django.template import engines
+
+    from newsroom.management.commands.makemessages import DJANGO_TEMPLATES, JINJA2_TEMPLATES
+
+    catalog = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(BASE_DIR / "locale/ar/LC_MESSAGES/django.po")
+               if entry.translated()}  # fmt: skip
+    environment = engines["jinja2"].env
+    found = set()
+    for path in JINJA2_TEMPLATES.rglob("*.html"):
+        if path.is_relative_to(DJANGO_TEMPLATES):
+            continue
+        for _line, function, message in environment.extract_translations(path.read_text()):
+            parts = message if isinstance(message, tuple) else (message,)
+            found.add((parts[0], parts[1]) if function.startswith(("pgettext", "npgettext")) else (None, parts[0]))
+    assert len(found) > 100
+    assert found - catalog == set()
+
+
 def _argument_free_url_names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
