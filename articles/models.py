@@ -7,9 +7,8 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import connection, models
-from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject
@@ -25,7 +24,6 @@ from newsroom.arabic import index_document, normalize_arabic, search_terms, tag_
 from .sanitize import clean_body
 
 SLUG_MAX_LENGTH = 80
-RELATED_TAGGINGS_PER_TAG = 200
 # What lists of articles never show: left out of their queries (a body is most of an article row).
 LONG_TEXT_FIELDS = ("body", "body_ar", "body_en", "search_text", "search_index")
 SEARCH_MAX_WORDS = 8
@@ -425,71 +423,6 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(**{f"headline_{language}__gt": "", f"body_{language}__gt": ""})
 
-    def related_to(self, article, *, limit=4, candidates=40):
-        """
-        «قد يعجبك أيضاً»: other articles sharing the most tags with `article`, then from its section, newest first
-        (one query; call on an already published, translated queryset). Only a few dozen candidates are ranked:
-        those sharing the most tags and the newest of the section, never the whole section, so the cost does not
-        grow with the archive.
-        """
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        shared_tags = (
-            TaggedArticle.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
-            .values("content_object_id")
-            .annotate(shared=Count("pk"))
-            .values("shared")[:1]
-        )
-        if connection.vendor == "postgresql":
-            # Candidates by primary key: those sharing the most tags among the newest few hundred articles of
-            # each tag (one backward index-only scan per tag, so a tag on a third of the archive costs the same as a
-            # rare one, and recent stories make the better suggestions), and the newest of the section (an index
-            # scan).
-            published = [Article.Status.PUBLISHED.value, Article.Status.SCHEDULED.value]
-            candidates = Q(
-                pk__in=RawSQL(
-                    "(SELECT recent.content_object_id FROM unnest(%s::integer[]) AS tag (id) CROSS JOIN LATERAL"
-                    " (SELECT content_object_id FROM articles_taggedarticle WHERE tag_id = tag.id"
-                    " AND content_object_id <> %s ORDER BY content_object_id DESC LIMIT %s) AS recent"
-                    " GROUP BY recent.content_object_id ORDER BY count(*) DESC, recent.content_object_id DESC LIMIT %s)"
-                    " UNION ALL (SELECT id FROM articles_article WHERE section_id = %s AND id <> %s"
-                    " AND status = ANY(%s) AND published_at <= now() ORDER BY published_at DESC, id DESC LIMIT %s)",
-                    [
-                        tag_ids,
-                        article.pk,
-                        RELATED_TAGGINGS_PER_TAG,
-                        candidates,
-                        article.section_id,
-                        article.pk,
-                        published,
-                        candidates,
-                    ],
-                )
-            )
-        else:
-            sharing = (
-                TaggedArticle.objects.filter(tag_id__in=tag_ids)
-                .exclude(content_object_id=article.pk)
-                .values("content_object_id")
-                .annotate(shared=Count("pk"))
-                .order_by("-shared", "-content_object_id")
-                .values("content_object_id")[:candidates]
-            )
-            same_section = (
-                self.filter(section_id=article.section_id).exclude(pk=article.pk).order_by("-published_at", "-id")
-            ).values("pk")[:candidates]
-            candidates = Q(pk__in=Subquery(sharing)) | Q(pk__in=Subquery(same_section))
-        return (
-            self.filter(candidates)
-            .annotate(
-                shared_tags=Coalesce(Subquery(shared_tags), 0),
-                same_section=Case(When(section_id=article.section_id, then=1), default=0),
-            )
-            .select_related("section")
-            # What «قد يعجبك أيضاً» shows, nothing more: the fewer columns, the sooner the rows become objects.
-            .only("slug", "headline", "published_at", "section__name")
-            .order_by("-shared_tags", "-same_section", "-published_at", "-id")[:limit]
-        )
-
     def search(self, query):
         """
         Articles matching every word of `query`, best first, whatever its spelling: each word matches by its
@@ -527,14 +460,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=found).annotate(rank=rank).order_by("rank", "-published_at", "-id")
 
     def for_page(self):
-        """Everything the article page shows, fetched up front: section, bylines, corrections, tags and the
-        featured photo's renditions (and the body, of course)."""
-        return self.select_related("section", "featured_image").prefetch_related(
-            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
-            "corrections",
-            "featured_image__renditions",
-            "tags",
-        )
+        """The article page's row: the article with its section and featured photo. The page's other parts
+        (bylines, tags, corrections, renditions) come in one more query: `articles.loading.attach_page_parts()`."""
+        return self.select_related("section", "featured_image")
 
     def for_listing(self):
         """Everything a list of articles shows, fetched up front: section and bylines, in a fixed query count;

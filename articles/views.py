@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from newsroom.arabic import search_terms
 
+from .loading import attach_page_parts, related_articles
 from .models import SEARCH_CANDIDATES, Article, Author, Section, Tag
 
 
@@ -105,15 +106,24 @@ class SearchView(PublishedArticlesMixin, ListView):
         )
 
 
-class ArticleDetailView(DetailView):
+class ArticlePageMixin:
+    """The article page: the article's row (section and photo joined) from `get_queryset()`; once the page is to be
+    drawn, the rest of what it shows in one more query (articles/loading.py)."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    def get_context_data(self, **kwargs):
+        attach_page_parts(self.object)
+        return super().get_context_data(**kwargs)
+
+
+class ArticleDetailView(ArticlePageMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published().for_page()
 
     def get(self, request, *args, **kwargs):
-        self.object = article = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        self.object = article = self.get_object()
         if not article.is_translated(get_language()):
             # No translation yet: send the reader to the original rather than to an empty page. Not a permanent
             # redirect, since a translation may come later.
@@ -124,15 +134,17 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=article))
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # with the article's parts, which related_articles() reads
         article = self.object
         # The languages this page exists in, for the language switch and the hreflang links.
-        languages = [code for code, _name in settings.LANGUAGES if article.is_translated(code)]
-        related = Article.objects.published().translated(get_language()).related_to(article)
-        return super().get_context_data(page_languages=languages, related=related, **kwargs)
+        context["page_languages"] = [code for code, _name in settings.LANGUAGES if article.is_translated(code)]
+        language = get_language()
+        context["related"] = related_articles(article, language=language)
+        return context
 
 
 @method_decorator(never_cache, name="dispatch")
-class ArticlePreviewView(LoginRequiredMixin, DetailView):
+class ArticlePreviewView(LoginRequiredMixin, ArticlePageMixin, DetailView):
     """
     Any article as readers would see it, whatever its status, for editors and the article's own authors.
 
@@ -140,8 +152,6 @@ class ArticlePreviewView(LoginRequiredMixin, DetailView):
     indexed.
     """
 
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
     login_url = "admin:login"
 
     def get_queryset(self):

@@ -93,6 +93,28 @@ def test_related_articles_prefer_shared_tags_then_the_section(client):
 
 
 @pytest.mark.django_db
+def test_drafts_and_untranslated_articles_do_not_crowd_out_related_ones(client, settings):
+    """Candidates are chosen among what readers may see: fifty newer drafts sharing both tags, and (in English)
+    fifty newer articles with no English text, leave room for the published, translated one with one tag."""
+    elsewhere = make_section()
+    article = make_article(headline_en="Bread in Raqqa")
+    article.tags.add("الرقة", "الخبز")
+    shown = make_article(section=elsewhere, headline_ar="يشارك وسماً", headline_en="Shares a tag")
+    shown.tags.add("الرقة")
+    for number in range(50):
+        make_article(section=elsewhere, headline_ar=f"مسودة {number}", status=Article.Status.DRAFT).tags.add(
+            "الرقة", "الخبز"
+        )
+        make_article(section=elsewhere, headline_ar=f"بالعربية فقط {number}").tags.add("الرقة", "الخبز")
+    arabic = client.get(article.get_absolute_url()).content.decode()
+    related = arabic[arabic.index('id="related-heading"') : arabic.index("</aside>")]
+    assert "مسودة" not in related and related.count("<li>") == 4
+    english = client.get(f"/en{article.get_absolute_url()}").content.decode()
+    related = english[english.index('id="related-heading"') : english.index("</aside>")]
+    assert "Shares a tag" in related and related.count("<li>") == 1
+
+
+@pytest.mark.django_db
 def test_related_articles_stop_at_four(client):
     section = make_section()
     article = make_article(section=section)

@@ -241,7 +241,7 @@ def test_comments_add_one_query_to_the_article_page(client, article, page_querie
         parent = services.comment_submit(article=article, name=f"قارئ {number}", email="r@example.org", body="نص")
         services.comment_submit(article=article, name="رد", email="r@example.org", body="رد", parent=parent)
     services.comments_approve(comments=Comment.objects.all(), by=None)
-    with page_queries(7):
+    with page_queries(5):
         client.get(article.get_absolute_url())
 
 
