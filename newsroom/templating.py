@@ -16,12 +16,13 @@ What the templates get, besides Django's `request`, `csrf_input` and the `site` 
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse, translate_url
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -55,9 +56,32 @@ def localtime(value):
     return value
 
 
+@functools.lru_cache(maxsize=64)
+def _format_pieces(format_string):
+    """A date format split once into literal text and format characters, as `dateformat.format()` splits it on
+    every call (which made the date a third of a comment's drawing time)."""
+    pieces = []
+    for index, piece in enumerate(dateformat.re_formatchars.split(format_string)):
+        if index % 2:
+            pieces.append((True, piece))
+        elif piece:
+            pieces.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    return tuple(pieces)
+
+
 def date(value, format_name=None):
-    """Django's `date` filter (format names such as "DATETIME_FORMAT" included), in the newsroom's time zone."""
-    return defaultfilters.date(localtime(value), format_name)
+    """Django's `date` filter, format names such as "DATETIME_FORMAT" included, in the newsroom's time zone."""
+    if value in (None, ""):
+        return ""
+    value = localtime(value)
+    formatter = dateformat.DateFormat(value)
+    try:
+        return "".join(
+            str(getattr(formatter, piece)()) if code else piece
+            for code, piece in _format_pieces(str(formats.get_format(format_name or "DATE_FORMAT")))
+        )
+    except AttributeError:  # a time format character on a date: Django's filter shows nothing either
+        return ""
 
 
 def isoformat(value):

@@ -2,13 +2,14 @@
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
 import time_machine
 from django.template import Context, Template, engines
 from django.utils import timezone
+from django.utils.translation import override
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_section
@@ -165,6 +166,28 @@ def test_arabic_indic_digits_reach_the_cards_on_the_home_page(client, settings):
     assert 'datetime="2019-03-23' in html
     # The sections are listed without counting their articles (a count reads the whole archive on every visit).
     assert "٣ مقالات" not in html and 'class="section-list__name"' in html
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("format_name", ["DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "c", r"j \o\f F", None])
+@pytest.mark.parametrize("value", [
+    datetime(2019, 3, 23, 23, 30, tzinfo=UTC),  # the next day in Damascus
+    datetime(2026, 11, 25, 6, 0, 0, 123456, tzinfo=UTC),
+    date(2024, 2, 29),
+    None,
+])  # fmt: skip
+def test_the_date_filter_gives_what_djangos_gives(value, format_name, language, settings):
+    """The reader templates' `date` (its format parsed once) writes what Django's `date` filter writes; where
+    Django's refuses (a time format for a date), it writes nothing rather than fail a reader's page."""
+    settings.TIME_ZONE = "Asia/Damascus"
+    argument = f":'{format_name}'" if format_name else ""
+    with override(language):
+        mine = engines["jinja2"].from_string("{{ value|date(name) }}").render({"value": value, "name": format_name})
+        try:
+            django = Template(f"{{{{ value|date{argument} }}}}").render(Context({"value": value}))
+        except TypeError:
+            django = ""
+    assert mine == django
 
 
 @pytest.mark.parametrize("value", [
