@@ -3,10 +3,15 @@ State changes of the editorial desk. Views, admin actions and commands call thes
 state or stored photo files.
 """
 
+import functools
+import operator
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +54,7 @@ def image_store(*, image: Image, upload, by=None) -> Image:
             if image.uploaded_by_id is None:
                 image.uploaded_by = by
             image.save()
+            previous = list(image.renditions.all())
             image.renditions.all().delete()  # their files are removed on commit (signal_handlers.py)
             rows = []
             for width, image_format, encoded in renditions:
@@ -59,6 +65,7 @@ def image_store(*, image: Image, upload, by=None) -> Image:
                 written.append((rendition.file.storage, rendition.file.name))
                 rows.append(rendition)
             Rendition.objects.bulk_create(rows)
+            _repoint_inline_photos(previous, rows)
             if replaced_original:
                 transaction.on_commit(lambda: storage.delete(replaced_original))
     except BaseException:
@@ -67,6 +74,30 @@ def image_store(*, image: Image, upload, by=None) -> Image:
             file_storage.delete(file_name)
         raise
     return image
+
+
+def _repoint_inline_photos(previous, current):
+    """Articles that show a replaced photo inline (its rendition's address pasted into the body) show the new
+    photo: each old address becomes the new rendition of the same format and the nearest width not wider. The old
+    files are deleted (a photo is often replaced because it showed something it must not), so an address left
+    alone would be a broken image on a published page."""
+    by_format = {}
+    for rendition in sorted(current, key=lambda rendition: rendition.width):
+        by_format.setdefault(rendition.format, []).append(rendition)
+    for old in previous:
+        candidates = by_format.get(old.format) or [r for group in by_format.values() for r in group]
+        if not candidates:
+            continue
+        fitting = [r for r in candidates if r.width <= old.width]
+        new = (fitting or candidates)[-1 if fitting else 0]
+        old_url, new_url = old.file.url, new.file.url
+        columns = ["body", *(f"body_{code}" for code, _name in settings.LANGUAGES)]
+        showing = functools.reduce(operator.or_, (Q(**{f"{column}__contains": old_url}) for column in columns))
+        # In the database, column by column: no article row is read or re-saved (nor its version bumped, which
+        # would refuse an editor's save in progress for a change that is not theirs to review).
+        Article.objects.filter(showing).update(
+            **{column: Replace(column, Value(old_url), Value(new_url)) for column in columns}
+        )
 
 
 # The editorial workflow. Every status change goes through these functions: they check the user's role, follow
