@@ -7,6 +7,9 @@ Correct while fast:
   and is not marked private or no-cache (previews, the cookie settings page and the token endpoint are).
 - The key holds the reader's consent variant (consent/state.py: one of six strings), the host, the path and the
   query without tracking parameters: unrelated cookies neither split nor bypass the cache.
+- Every key holds the build the page was drawn by (`build_id()`): during a rolling release, a worker of the new
+  build never serves a page of the old one (with its old templates and its old static files' names), nor the
+  reverse.
 - Every key also holds a generation, kept in the shared cache. Any change readers could see (an article published,
   edited, unpublished or coming due; a comment approved or removed; a correction, a section, a tag, a name) starts a
   new generation, so every page is fresh at once on every worker: none holds a copy of its own.
@@ -18,10 +21,12 @@ Every cacheable page also gets HTTP caching headers for a CDN or nginx in front 
 `stale-while-revalidate`, `stale-if-error`), an ETag and a Last-Modified, and a matching conditional GET gets a 304.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
 import time
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -88,11 +93,29 @@ def _drop_tracking(request):
     return kept
 
 
+@functools.cache
+def _content_digest():
+    """A digest of what decides how pages look besides the code: templates, compiled catalogs and the static
+    files' manifest (whose hashed names the pages link to). Read once per process."""
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    files = [*sorted((base / "templates").rglob("*.html")), *sorted((base / "locale").rglob("*.mo"))]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for path in [*files, manifest] if manifest.exists() else files:
+        digest.update(str(path.relative_to(path.anchor)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_id():
+    """The build this worker draws pages with: NEWSROOM_BUILD_ID, else a digest of its templates and files."""
+    return settings.NEWSROOM_BUILD_ID or _content_digest()
+
+
 def _page_key(request, generation, variant):
     # Sorted by name only: the order of repeated values matters (Django reads the last one).
     query = sorted(_drop_tracking(request), key=lambda pair: pair[0])
     address = f"{request.get_host()}{request.path}?{urlencode(query)}"
-    return f"pages:{generation}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:{build_id()}:{generation}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _cacheable_request(request):

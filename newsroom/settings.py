@@ -182,6 +182,9 @@ else:
 # The page cache (newsroom/pagecache.py): pages are purged on every change, so this only bounds memory.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# What a stored page was built from (a release's commit, say): pages stored by one build are never served by
+# another. Unset, it is a digest of the templates, catalogs and static files' manifest (newsroom/pagecache.py).
+NEWSROOM_BUILD_ID = env.str("NEWSROOM_BUILD_ID", default="")
 # What a CDN or an nginx cache in front may do with a page (Cache-Control); browsers always revalidate (ETag).
 NEWSROOM_SHARED_CACHE_SECONDS = env.int("NEWSROOM_SHARED_CACHE_SECONDS", default=60)
 NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env.int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", default=30)

@@ -56,6 +56,35 @@ def test_a_second_visit_is_served_from_the_cache_without_sql(client, article, dj
         assert outcome(client.get(path)) == "hit", path
 
 
+def test_a_page_stored_by_one_build_is_never_served_by_another(client, article, settings):
+    """During a rolling release old and new workers share the cache: each serves only pages of its own build."""
+    url = article.get_absolute_url()
+    settings.NEWSROOM_BUILD_ID = "release-41"
+    assert outcome(client.get(url)) == "miss" and outcome(client.get(url)) == "hit"
+    settings.NEWSROOM_BUILD_ID = "release-42"
+    assert outcome(client.get(url)) == "miss" and outcome(client.get(url)) == "hit"
+    settings.NEWSROOM_BUILD_ID = "release-41"
+    assert outcome(client.get(url)) == "hit"
+
+
+def test_without_a_build_id_the_build_is_what_the_pages_are_made_of(settings, tmp_path):
+    """Unset, the build is a digest of the templates, catalogs and static manifest: a change to any of them is a
+    new build."""
+    from newsroom import pagecache
+
+    settings.NEWSROOM_BUILD_ID = ""
+    settings.STATIC_ROOT = tmp_path
+    pagecache._content_digest.cache_clear()
+    without_manifest = pagecache.build_id()
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.abc123.css"}}')
+    pagecache._content_digest.cache_clear()
+    with_manifest = pagecache.build_id()
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"css/site.css": "css/site.def456.css"}}')
+    pagecache._content_digest.cache_clear()
+    assert len({without_manifest, with_manifest, pagecache.build_id()}) == 3
+    pagecache._content_digest.cache_clear()
+
+
 def test_cacheable_pages_tell_caches_in_front_what_they_may_do(client, article):
     response = client.get(article.get_absolute_url())
     cache_control = response["Cache-Control"]
