@@ -9,7 +9,6 @@ from django.core.files.storage import storages
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.html import strip_tags
@@ -19,6 +18,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from newsroom.addresses import cached_reverse
 from newsroom.arabic import index_document, normalize_arabic, search_terms, tag_key, unicode_slug
 
 from .sanitize import clean_body
@@ -245,7 +245,7 @@ class Section(SlugFromArabicMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section_detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:section_detail", kwargs={"slug": self.slug})
 
 
 class Author(SlugFromArabicMixin, models.Model):
@@ -293,7 +293,7 @@ class Author(SlugFromArabicMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author_detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:author_detail", kwargs={"slug": self.slug})
 
 
 class TagManager(models.Manager.from_queryset(TagQuerySet)):
@@ -325,7 +325,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag_detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:tag_detail", kwargs={"slug": self.slug})
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude)
@@ -610,7 +610,7 @@ class Article(SlugFromArabicMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return cached_reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def is_translated(self, language):
         """The instance-level twin of `ArticleQuerySet.translated()`."""

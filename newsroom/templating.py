@@ -38,6 +38,7 @@ from django.utils.translation import (
 )
 from jinja2 import Environment, pass_context
 
+from .addresses import cached_reverse
 from .arabic import arabic_indic_digits, ltr_runs, to_hijri
 
 # Jinja2 options shared by the site's environment and the catalog extraction, so both read templates alike.
@@ -46,7 +47,7 @@ POLICIES = {"ext.i18n.trimmed": True}
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    return cached_reverse(name, args=args, kwargs=kwargs)
 
 
 def localtime(value):
