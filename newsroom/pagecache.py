@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 NEXT_DUE_KEY = "pages:next-due"
+# When the last change was made (a POSIX time): for a while after it, pages are drawn from the primary database,
+# never from a replica that may not have the change yet (newsroom/routers.py).
+CHANGED_AT_KEY = "pages:changed-at"
 NOTHING_DUE = 0
 # Query parameters that say where a reader came from, not what they asked for.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
@@ -66,7 +69,10 @@ def _next_due():
 def pages_changed():
     """Make every cached page stale, for every worker at once: a new generation in the shared cache."""
     try:
-        cache.set_many({GENERATION_KEY: secrets.token_hex(6), NEXT_DUE_KEY: _next_due()}, timeout=None)
+        cache.set_many(
+            {GENERATION_KEY: secrets.token_hex(6), NEXT_DUE_KEY: _next_due(), CHANGED_AT_KEY: time.time()},
+            timeout=None,
+        )
     except Exception:
         # Nothing to purge: a cache that cannot be reached serves nothing either (and a database that cannot be
         # reached leaves the old generation, whose pages are still right).
@@ -189,8 +195,9 @@ class PageCacheMiddleware:
         """This request's cache key, or None when the cache cannot be used (unreachable, or the state it needs
         cannot be read)."""
         try:
-            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, POLICY_CACHE_KEY])
+            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, CHANGED_AT_KEY, POLICY_CACHE_KEY])
             generation, next_due = known.get(GENERATION_KEY), known.get(NEXT_DUE_KEY)
+            request._pages_changed_at = known.get(CHANGED_AT_KEY, time.time())
             if generation is None or next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
                 # First request after a restart of the cache, or a scheduled article has come due.
                 pages_changed()

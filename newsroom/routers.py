@@ -1,12 +1,19 @@
 """
 An optional read replica (DATABASE_REPLICA_URL) for what anonymous readers ask for: their GETs read from the
-replica, everything else (writes, staff, forms) uses the primary. A reader never writes during a GET, so the
-replica's few seconds of lag only delay what a page shows by that much; the page cache delays it more anyway.
+replica, everything else (writes, staff, forms) uses the primary.
+
+A reader never writes during a GET, but a page drawn from a lagging replica just after a change would show the old
+state and be stored under the new generation of the page cache, staying stale until it expires. So for
+NEWSROOM_REPLICA_LAG_SECONDS after each change (the time is kept beside the generation, newsroom/pagecache.py)
+readers' pages are drawn from the primary; only the first request for each page reaches it, the rest are served
+from the page cache.
 """
 
+import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.cache import cache
 
 REPLICA = "replica"
 anonymous_read = ContextVar("anonymous_read", default=False)
@@ -38,8 +45,21 @@ class ReplicaReadsMiddleware:
 
     def __call__(self, request):
         anonymous = request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        token = anonymous_read.set(anonymous)
+        token = anonymous_read.set(anonymous and replica_configured() and not self._just_changed(request))
         try:
             return self.get_response(request)
         finally:
             anonymous_read.reset(token)
+
+    @staticmethod
+    def _just_changed(request):
+        """Whether a change was made so recently that the replica may not have it yet."""
+        from .pagecache import CHANGED_AT_KEY
+
+        changed_at = getattr(request, "_pages_changed_at", None)  # read by the page cache with its own keys
+        if changed_at is None:
+            try:
+                changed_at = cache.get(CHANGED_AT_KEY)
+            except Exception:  # noqa: BLE001 - no cache, no stored pages: the replica's lag is all a reader sees
+                return False
+        return changed_at is not None and time.time() - changed_at < settings.NEWSROOM_REPLICA_LAG_SECONDS

@@ -151,16 +151,26 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)
     )
+    # Parameters sent apart from the SQL, so psycopg prepares a statement the fifth time a connection runs it: the
+    # server stops planning the article page's queries on every visit (bench/README.md). Turn it off behind a
+    # pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool("DJANGO_DB_SERVER_SIDE_BINDING", default=True)
 # An optional read replica for anonymous readers' GETs (newsroom/routers.py); the primary takes everything else.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
         **env.db_url("DATABASE_REPLICA_URL"),
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)},
+        "OPTIONS": {
+            "connect_timeout": env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3),
+            "server_side_binding": env.bool("DJANGO_DB_SERVER_SIDE_BINDING", default=True),
+        },
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+# For this long after a change readers' pages are drawn from the primary (newsroom/routers.py): at least the
+# replica's worst lag.
+NEWSROOM_REPLICA_LAG_SECONDS = env.int("NEWSROOM_REPLICA_LAG_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

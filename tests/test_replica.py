@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
@@ -55,6 +56,32 @@ def test_without_a_replica_everything_uses_the_primary():
 def test_only_the_primary_is_migrated():
     assert ReplicaRouter().allow_migrate("default", "articles") is True
     assert ReplicaRouter().allow_migrate("replica", "articles") is False
+
+
+@pytest.mark.django_db
+def test_just_after_a_change_pages_are_drawn_from_the_primary(with_replica, settings):
+    """A lagging replica must not give the old state to a page the cache would then keep: for a while after each
+    change (published, a comment approved...) readers' pages read from the primary, then from the replica again."""
+    from newsroom.pagecache import PageCacheMiddleware, pages_changed
+
+    settings.NEWSROOM_REPLICA_LAG_SECONDS = 10
+    seen = []
+
+    def view(request):
+        from django.http import HttpResponse
+
+        seen.append(ReplicaRouter().db_for_read(Article))
+        return HttpResponse()
+
+    stack = PageCacheMiddleware(ReplicaReadsMiddleware(view))
+    with time_machine.travel("2026-11-27 09:00:00 +0000", tick=False) as clock:
+        pages_changed()
+        clock.shift(3)
+        stack(RequestFactory().get("/?first"))
+        ReplicaReadsMiddleware(view)(RequestFactory().get("/"))  # with the page cache off or bypassed as well
+        clock.shift(8)
+        stack(RequestFactory().get("/?later"))
+    assert seen == ["default", "default", "replica"]
 
 
 @pytest.mark.django_db
