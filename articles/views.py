@@ -12,6 +12,7 @@ from newsroom.arabic import search_terms
 
 from .loading import attach_page_parts, related_articles
 from .models import SEARCH_CANDIDATES, Article, Author, Section, Tag
+from .pagination import UncountedPaginator
 
 
 class PublishedArticlesMixin:
@@ -28,6 +29,7 @@ class ArticleListPage(PublishedArticlesMixin, ListView):
     filter_field = ""  # how articles point at it
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = UncountedPaginator
 
     def get(self, request, *args, **kwargs):
         self.subject = get_object_or_404(self.model, slug=kwargs["slug"])

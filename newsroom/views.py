@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from articles.models import LONG_TEXT_FIELDS, Article, Section
+from articles.pagination import UncountedPaginator
 from articles.views import PublishedArticlesMixin
 
 
@@ -18,6 +19,7 @@ class HomeView(PublishedArticlesMixin, ListView):
     template_name = "newsroom/home.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = UncountedPaginator  # no count of the whole archive on every visit
 
     def get_context_data(self, **kwargs):
         # The sections, without a count of their articles: counting reads the whole archive on every visit to the

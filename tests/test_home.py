@@ -77,21 +77,34 @@ def test_home_is_paginated(client):
     for _ in range(21):
         make_article(section=section)
     first, second = client.get("/"), client.get("/?page=2")
-    assert first.content.decode().count('<article class="story') == 20
-    assert second.content.decode().count('<article class="story') == 1
-    assert "الصفحة 2 من 2" in second.content.decode()
-    assert client.get("/?page=99").status_code == 404
+    first, second = first.content.decode(), second.content.decode()
+    assert first.count('<article class="story') == 20 and second.count('<article class="story') == 1
+    # The archive is not counted (articles/pagination.py): «page 2», with a link to newer stories and none older.
+    assert 'rel="next" href="?page=2"' in first and 'rel="prev"' not in first
+    assert "الصفحة 2</span>" in second and 'rel="prev" href="?page=1"' in second and 'rel="next"' not in second
+    for page in ("99", "0", "two", "last"):
+        assert client.get(f"/?page={page}").status_code == 404, page
+
+
+@pytest.mark.django_db
+def test_exactly_one_page_of_articles_has_no_pager(client):
+    section = make_section()
+    for _ in range(20):
+        make_article(section=section)
+    html = client.get("/").content.decode()
+    assert html.count('<article class="story') == 20 and 'class="pagination"' not in html
+    assert client.get("/?page=2").status_code == 404
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 15])
 def test_home_query_count_does_not_grow_with_articles_or_authors(client, page_queries, articles):
-    """Six queries: the paginator's count, the articles with their sections, their bylines, the sections, the
+    """Five queries: the articles with their sections (no count of the archive), their bylines, the sections, the
     newest of each section, and the masthead's sections menu."""
     authors = [make_author() for _ in range(3)]
     for _ in range(articles):
         make_article(authors=authors)
-    with page_queries(6):
+    with page_queries(5):
         response = client.get("/")
     assert response.status_code == 200
 
