@@ -144,8 +144,9 @@ def related_articles(article, *, language, limit=4, candidates=40):
     `article` first, then those of its section, newest first; each with its section, and only what the list shows.
 
     One statement ranks a few dozen candidates: the recent visible articles of each of its tags and the newest of
-    its section, never a whole tag or section, so the cost does not grow with the archive. It chooses among what
-    readers may see, so drafts and untranslated articles cannot crowd the candidates out.
+    its section. On PostgreSQL it never reads a whole tag or section, so the cost does not grow with the archive;
+    SQLite (one machine, a small archive) counts every visible tagging of the article's tags. It chooses among
+    what readers may see, so drafts and untranslated articles cannot crowd the candidates out.
     """
     connection = connections[article._state.db or "default"]
     tag_ids = [tag.pk for tag in article.tags.all()]
@@ -154,7 +155,7 @@ def related_articles(article, *, language, limit=4, candidates=40):
         # The newest visible taggings of each tag: a backward walk of the (tag, article) index per tag.
         sharing = (
             "SELECT recent.id AS article, count(*) AS shared"  # noqa: S608 - our own fragments, no input
-            " FROM unnest(%s::integer[]) AS tag (id) CROSS JOIN LATERAL"
+            " FROM unnest(%s::bigint[]) AS tag (id) CROSS JOIN LATERAL"
             " (SELECT a.id FROM articles_taggedarticle t JOIN articles_article a ON a.id = t.content_object_id"
             f" WHERE t.tag_id = tag.id AND a.id <> %s AND {visible}"
             " ORDER BY t.content_object_id DESC LIMIT %s) AS recent GROUP BY recent.id"

@@ -630,7 +630,8 @@ class Article(SlugFromArabicMixin, models.Model):
         return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
 
     def byline_authors(self):
-        """The authors in byline order (uses the prefetch made by `for_listing()`)."""
+        """The authors in byline order (uses the bylines `for_listing()` prefetches, or the article page's parts,
+        articles/loading.py)."""
         return [byline.author for byline in self.bylines.all()]
 
 

@@ -30,12 +30,16 @@ class UncountedPaginator(Paginator):
     count = None
     num_pages = None
 
+    # Further back than any archive reaches, and far below what the databases accept as an offset (a page number
+    # of twenty digits would make PostgreSQL and SQLite refuse the query: a 500 instead of a 404).
+    MAX_PAGE = 1_000_000
+
     def validate_number(self, number):
         try:
             number = int(number)
         except (TypeError, ValueError) as error:
             raise PageNotAnInteger(number) from error
-        if number < 1:
+        if not 1 <= number <= self.MAX_PAGE:
             raise EmptyPage(number)
         return number
 

@@ -105,10 +105,14 @@ def _content_digest():
     files' manifest (whose hashed names the pages link to). Read once per process."""
     base = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
-    files = [*sorted((base / "templates").rglob("*.html")), *sorted((base / "locale").rglob("*.mo"))]
+    files = sorted(path for path in (base / "templates").rglob("*") if path.is_file())
+    files += sorted((base / "locale").rglob("*.mo"))
+    for path in files:
+        # Named from the checkout, so the same build installed in two places is one build.
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    for path in [*files, manifest] if manifest.exists() else files:
-        digest.update(str(path.relative_to(path.anchor)).encode() + b"\0" + path.read_bytes())
+    if manifest.exists():
+        digest.update(b"staticfiles.json\0" + manifest.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -197,7 +201,8 @@ class PageCacheMiddleware:
         try:
             known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, CHANGED_AT_KEY, POLICY_CACHE_KEY])
             generation, next_due = known.get(GENERATION_KEY), known.get(NEXT_DUE_KEY)
-            request._pages_changed_at = known.get(CHANGED_AT_KEY, time.time())
+            # Unknown (a generation written before this key existed): no change to wait for, as the router says.
+            request._pages_changed_at = known.get(CHANGED_AT_KEY, 0)
             if generation is None or next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
                 # First request after a restart of the cache, or a scheduled article has come due.
                 pages_changed()

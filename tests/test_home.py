@@ -82,7 +82,7 @@ def test_home_is_paginated(client):
     # The archive is not counted (articles/pagination.py): «page 2», with a link to newer stories and none older.
     assert 'rel="next" href="?page=2"' in first and 'rel="prev"' not in first
     assert "الصفحة 2</span>" in second and 'rel="prev" href="?page=1"' in second and 'rel="next"' not in second
-    for page in ("99", "0", "two", "last"):
+    for page in ("99", "0", "-1", "two", "1.5", "last", "461168601842738792", "9" * 40):
         assert client.get(f"/?page={page}").status_code == 404, page
 
 

@@ -156,7 +156,7 @@ def test_replacing_a_photo_shown_inline_repoints_the_articles_that_show_it(clien
     new_jpeg_widest = image.renditions.filter(format="jpeg").order_by("-width").first().file.url
     assert webp_960 not in article.body_ar + article.body_en and jpeg_1600 not in article.body_ar
     assert f'src="{new_webp_960}"' in article.body_ar and f'src="{new_jpeg_widest}"' in article.body_en
-    assert article.version == 1  # an editor's save in progress is not refused for this
+    assert article.version == 2  # an editor's form from before is refused on save, not saved with the old address
     page = client.get(article.get_absolute_url()).content.decode()
     assert new_webp_960 in page and webp_960 not in page
     untouched.refresh_from_db()
