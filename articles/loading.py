@@ -149,6 +149,7 @@ def related_articles(article, *, language, limit=4, candidates=40):
     what readers may see, so drafts and untranslated articles cannot crowd the candidates out.
     """
     connection = connections[article._state.db or "default"]
+    tagged, articles, sections = TaggedArticle._meta.db_table, Article._meta.db_table, Section._meta.db_table
     tag_ids = [tag.pk for tag in article.tags.all()]
     visible, visible_params = _visible(language)
     if connection.vendor == "postgresql":
@@ -156,7 +157,7 @@ def related_articles(article, *, language, limit=4, candidates=40):
         sharing = (
             "SELECT recent.id AS article, count(*) AS shared"  # noqa: S608 - our own fragments, no input
             " FROM unnest(%s::bigint[]) AS tag (id) CROSS JOIN LATERAL"
-            " (SELECT a.id FROM articles_taggedarticle t JOIN articles_article a ON a.id = t.content_object_id"
+            f" (SELECT a.id FROM {tagged} t JOIN {articles} a ON a.id = t.content_object_id"
             f" WHERE t.tag_id = tag.id AND a.id <> %s AND {visible}"
             " ORDER BY t.content_object_id DESC LIMIT %s) AS recent GROUP BY recent.id"
         )
@@ -164,8 +165,8 @@ def related_articles(article, *, language, limit=4, candidates=40):
     else:
         marks = ", ".join(["%s"] * len(tag_ids)) or "NULL"
         sharing = (
-            "SELECT a.id AS article, count(*) AS shared FROM articles_taggedarticle t"  # noqa: S608 - as above
-            " JOIN articles_article a ON a.id = t.content_object_id"
+            f"SELECT a.id AS article, count(*) AS shared FROM {tagged} t"  # noqa: S608 - as above
+            f" JOIN {articles} a ON a.id = t.content_object_id"
             f" WHERE t.tag_id IN ({marks}) AND a.id <> %s AND {visible} GROUP BY a.id"
         )
         sharing_params = [*tag_ids, article.pk, *visible_params]
@@ -176,11 +177,11 @@ def related_articles(article, *, language, limit=4, candidates=40):
         f"SELECT {columns} FROM ("  # noqa: S608 - as above
         " SELECT candidate.article, max(candidate.shared) AS shared FROM ("
         f" SELECT * FROM ({sharing} ORDER BY shared DESC, article DESC LIMIT %s) AS by_tags"
-        " UNION ALL SELECT * FROM (SELECT a.id AS article, 0 AS shared FROM articles_article a"
+        f" UNION ALL SELECT * FROM (SELECT a.id AS article, 0 AS shared FROM {articles} a"
         f" WHERE a.section_id = %s AND a.id <> %s AND {visible}"
         " ORDER BY a.published_at DESC, a.id DESC LIMIT %s) AS by_section"
         " ) AS candidate GROUP BY candidate.article"
-        ") AS ranked JOIN articles_article a ON a.id = ranked.article JOIN articles_section s ON s.id = a.section_id"
+        f") AS ranked JOIN {articles} a ON a.id = ranked.article JOIN {sections} s ON s.id = a.section_id"
         " ORDER BY ranked.shared DESC, CASE WHEN a.section_id = %s THEN 1 ELSE 0 END DESC, a.published_at DESC,"
         " a.id DESC LIMIT %s"
     )

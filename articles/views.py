@@ -140,8 +140,7 @@ class ArticleDetailView(ArticlePageMixin, DetailView):
         article = self.object
         # The languages this page exists in, for the language switch and the hreflang links.
         context["page_languages"] = [code for code, _name in settings.LANGUAGES if article.is_translated(code)]
-        language = get_language()
-        context["related"] = related_articles(article, language=language)
+        context["related"] = related_articles(article, language=get_language())
         return context
 
 
