@@ -82,7 +82,7 @@ catalogs: setup
 	$(MANAGE_TOOLS) makemessages -l ar -l en --ignore=.venv --ignore=staticfiles --no-location --no-obsolete
 
 check-catalogs:
-	@for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check --output-file=/dev/null $$po || exit 1; done
+	@for po in locale/*/LC_MESSAGES/django.po locale/libraries/*/LC_MESSAGES/*.po; do msgfmt --check --output-file=/dev/null $$po || exit 1; done
 	@echo "Catalogs pass msgfmt --check."
 
 migrations-check: setup

@@ -63,10 +63,17 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "axes",
+    # Second factors for staff (accounts/): django-otp's TOTP and recovery codes, and passkeys through its WebAuthn
+    # plugin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "newsroom",
     "articles",
     "comments",
     "consent",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +83,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # The language comes from the URL alone (newsroom/middleware.py says why this replaces LocaleMiddleware).
     "newsroom.middleware.UrlLanguageMiddleware",
+    # A request that is not UTF-8 gets a 400 page in the URL's language before anything reads it.
+    "newsroom.middleware.RequestEncodingMiddleware",
     # Anonymous GETs are answered here from the shared cache, before sessions, CSRF and authentication; a database
     # outage becomes an Arabic 503 (newsroom/pagecache.py, newsroom/middleware.py).
     "newsroom.middleware.DatabaseUnavailableMiddleware",
@@ -85,6 +94,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor this session was verified with (django-otp); staff who have not passed one are held at the
+    # sign-in's second step (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    # After authentication and the second factor: marks a staff session for the page cache and the replica router
+    # (newsroom/staff.py), which let only a marked session bypass them.
+    "newsroom.staff.StaffMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Pages that show the cookie banner say they depend on the Global Privacy Control header.
@@ -133,6 +149,15 @@ TEMPLATES = [
 
 # Database: SQLite by default so `make run` needs nothing installed; PostgreSQL in production via DATABASE_URL.
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# PostgreSQL through our backend (newsroom/postgresql/): while a request is served, any one wait for the server gives
+# up after query_timeout seconds (0: never; migrations and commands have no limit), and a worker that met a database
+# not answering leaves it alone for unanswered_pause seconds, answering with the 503 page at once meanwhile.
+DATABASE_DEADLINE_OPTIONS = {
+    "query_timeout": env.float("DJANGO_DB_QUERY_TIMEOUT_SECONDS", default=3.0) or None,
+    "unanswered_pause": env.float("DJANGO_DB_UNANSWERED_PAUSE_SECONDS", default=5.0),
+}
+if min(value or 0 for value in DATABASE_DEADLINE_OPTIONS.values()) < 0:
+    raise ImproperlyConfigured("DJANGO_DB_QUERY_TIMEOUT_SECONDS and DJANGO_DB_UNANSWERED_PAUSE_SECONDS must be >= 0.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -147,10 +172,13 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A database that stops answering (rather than refusing) must turn into the 503 page within seconds, not hang
-    # a worker until gunicorn kills it.
+    # a worker until gunicorn kills it: connect_timeout bounds the connection, the deadline every wait after it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)
     )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
+        DATABASES["default"]["OPTIONS"].update(DATABASE_DEADLINE_OPTIONS)
     # Parameters sent apart from the SQL, so psycopg prepares a statement the fifth time a connection runs it: the
     # server stops planning the article page's queries on every visit (bench/README.md). Turn it off behind a
     # pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
@@ -167,6 +195,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         },
         "TEST": {"MIRROR": "default"},
     }
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["ENGINE"] = "newsroom.postgresql"
+        DATABASES["replica"]["OPTIONS"].update(DATABASE_DEADLINE_OPTIONS)
 DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
 # For this long after a change readers' pages are drawn from the primary (newsroom/routers.py): at least the
 # replica's worst lag.
@@ -215,7 +246,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Languages: Arabic first and at `/`, English second at `/en/`.
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then Arabic for the libraries that ship none (django-otp, django-otp-webauthn), kept apart so that
+# makemessages never drops it.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 # Django's stock Arabic formats lack DATETIME_FORMAT and number grouping: ours are in newsroom/formats/.
 FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Damascus")
@@ -395,15 +428,48 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Reverse proxies in front of the site that append to X-Forwarded-For (nginx: 1). Zero trusts no header at all.
 NEWSROOM_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
-# Admin login guessing (django-axes): five failures for one username from one address lock that pair out for 15
-# minutes (a lock on the username alone would let anyone lock an editor out). A success resets the count.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password guessing (django-axes, with the rule in accounts/throttle.py): failures are counted per account from every
+# address together; after NEWSROOM_LOGIN_SLOW_AFTER of them each attempt waits twice as long as the last, and after
+# AXES_FAILURE_LIMIT the account takes no password from an unknown browser until AXES_COOLOFF_TIME has passed since
+# the last failure. A browser that fully signed in to the account before is exempt (with an allowance of its own),
+# so nobody else's failures keep the owner out. A success resets the count.
+AXES_FAILURE_LIMIT = env.int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("NEWSROOM_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "accounts.throttle.AccountThrottleHandler"
+AXES_WHITELIST_CALLABLE = "accounts.throttle.from_trusted_device"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+# An attempt refused while the account waits is not a failure: it neither lengthens the wait nor counts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 AXES_VERBOSE = False
+NEWSROOM_LOGIN_SLOW_AFTER = 3
+NEWSROOM_LOGIN_MAX_DELAY_SECONDS = 120
+NEWSROOM_LOGIN_DEVICE_FAILURES = 5
+# The signed cookie that marks a browser as one that has fully signed in to an account (staff only; a year).
+NEWSROOM_TRUSTED_DEVICE_COOKIE = "newsroom_device"
+NEWSROOM_TRUSTED_DEVICE_DAYS = 365
+# axes.W006 warns that without the address an attacker could escape the count by changing User-Agent or cookies:
+# here the count is the account's, summed over every address and User-Agent, and the one cookie that exempts is signed.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# A second factor for every staff account (accounts/): on by default whenever debug is off. Passkeys and security keys
+# (WebAuthn), an authenticator app (TOTP), and one-time recovery codes.
+NEWSROOM_REQUIRE_SECOND_FACTOR = env.bool("NEWSROOM_REQUIRE_SECOND_FACTOR", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("NEWSROOM_SITE_NAME_EN", default="Euphrates Echo")
+# Passkeys are bound to the host staff sign in on; set NEWSROOM_WEBAUTHN_RP_ID to a parent domain to use them on
+# several of its sub-domains (changing it later invalidates every registered passkey).
+NEWSROOM_WEBAUTHN_RP_ID = env.str("NEWSROOM_WEBAUTHN_RP_ID", default="")
+# Ceremonies are accepted from the origin the browser reached the site on (accounts/passkeys.py) and from these.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "NEWSROOM_WEBAUTHN_ORIGINS", default=[f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
+)
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "accounts.passkeys.relying_party_name"
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+# Passkeys are a second factor after the password, never a way around it (and around the password throttling).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Dates: shown with the Hijri (Umm al-Qura) date; shift it by whole days where the observed month starts differ.
 NEWSROOM_HIJRI_OFFSET_DAYS = env.int("NEWSROOM_HIJRI_OFFSET_DAYS", default=0)

@@ -15,8 +15,16 @@ urlpatterns = [
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("sitemap-news.xml", seo.news_sitemap, name="news_sitemap"),
-    path(settings.ADMIN_PATH, admin.site.urls),
 ]
+
+# The editors' desk, in Arabic at /admin/ and in English at /en/admin/; the sign-in's second step and each staff
+# member's second factors (accounts/) live under it.
+urlpatterns += i18n_patterns(
+    path(f"{settings.ADMIN_PATH}security/", include("accounts.urls")),
+    path(f"{settings.ADMIN_PATH}passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    prefix_default_language=False,
+)
 
 # Arabic at `/`, English at `/en/`: the language comes from the URL alone, so every page is cacheable as is.
 urlpatterns += i18n_patterns(

@@ -42,3 +42,27 @@ def make_article(*, authors=(), **fields):
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)
     return article
+
+
+def sign_in(client, user):
+    """Sign `user` in as the admin would after both steps: the password (force_login) and a second factor (an
+    authenticator app confirmed for them, recorded in the session the way django-otp records a verified device)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test app", confirmed=True
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def totp_code(device):
+    """The code `device`'s authenticator app shows now."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from articles.models import Article, Image, Section, Tag
 from articles.services import image_store
 from tests import photos
-from tests.factories import make_article, make_section
+from tests.factories import make_article, make_section, sign_in
 
 
 @pytest.fixture
 def editor_client(client):
-    client.force_login(get_user_model().objects.create_superuser("hala", "hala@example.org", "unused password"))
+    sign_in(client, get_user_model().objects.create_superuser("hala", "hala@example.org", "unused password"))
     return client
 
 
@@ -174,7 +174,7 @@ def test_a_reporter_cannot_change_a_photo_shown_on_a_published_article(client):
     own = image_store(image=Image(alt_ar="صورتي"), upload=photos.png(), by=reporter)
     shown = image_store(image=Image(alt_ar="صورة منشورة"), upload=photos.png(), by=reporter)
     make_article(featured_image=shown)
-    client.force_login(reporter)
+    sign_in(client, reporter)
     assert client.get(f"/admin/articles/image/{own.pk}/change/").context["has_change_permission"]
     response = client.post(
         f"/admin/articles/image/{shown.pk}/change/",

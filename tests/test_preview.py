@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import make_article
+from tests.factories import make_article, sign_in
 
 
 def _user(username, group):
@@ -24,11 +24,11 @@ def draft(db):
 @pytest.mark.parametrize(("who", "status"), [("rana", 200), ("editor", 200), ("sami", 404), ("anonymous", 302)])
 def test_who_may_preview_a_draft(client, draft, who, status):
     if who == "editor":
-        client.force_login(_user("hala", "editor"))
+        sign_in(client, _user("hala", "editor"))
     elif who == "sami":
-        client.force_login(_user("sami", "reporter"))
+        sign_in(client, _user("sami", "reporter"))
     elif who == "rana":
-        client.force_login(draft.created_by)
+        sign_in(client, draft.created_by)
     response = client.get(reverse("articles:article_preview", args=[draft.pk]))
     assert response.status_code == status
     if status == 200:
@@ -37,7 +37,7 @@ def test_who_may_preview_a_draft(client, draft, who, status):
 
 @pytest.mark.django_db
 def test_previews_are_never_cached_or_indexed(client, draft):
-    client.force_login(draft.created_by)
+    sign_in(client, draft.created_by)
     response = client.get(reverse("articles:article_preview", args=[draft.pk]))
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
@@ -51,6 +51,6 @@ def test_previews_are_never_cached_or_indexed(client, draft):
 def test_english_preview_is_left_to_right(client, draft):
     draft.headline_en = "A secret draft"
     draft.save()
-    client.force_login(draft.created_by)
+    sign_in(client, draft.created_by)
     html = client.get("/en" + reverse("articles:article_preview", args=[draft.pk])).content.decode()
     assert '<html lang="en" dir="ltr">' in html and "A secret draft" in html

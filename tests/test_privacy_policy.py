@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from consent.embeds import PROVIDERS, provider_for, render_embeds
 from consent.models import ConsentRecord, PolicyVersion
-from tests.factories import make_article
+from tests.factories import make_article, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_policy_text_is_sanitised_when_saved_and_shown(client):
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(get_user_model().objects.create_superuser("hala", "hala@example.org", "unused password"))
+    sign_in(client, get_user_model().objects.create_superuser("hala", "hala@example.org", "unused password"))
     return client
 
 
@@ -174,7 +174,7 @@ def test_no_one_edits_or_deletes_the_log_in_the_admin(superuser_client):
 def test_moderators_may_read_the_consent_log(client, group, status):
     user = get_user_model().objects.create_user("staff", "s@example.org", "unused password", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get("/admin/consent/consentrecord/").status_code == status
 
 

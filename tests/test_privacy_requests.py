@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from comments import services
 from comments.models import Comment, PrivacyRequest
 from comments.privacy import email_digest, request_link_token
-from tests.factories import make_article
+from tests.factories import make_article, sign_in
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_a_link_for_export_cannot_erase(client, comments):
 @pytest.mark.django_db
 def test_moderators_export_and_erase_from_the_admin(client, comments):
     admin_user = get_user_model().objects.create_superuser("root", "root@example.org", "unused")
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     pks = [comments["mine"][0].pk]
     export = client.post("/admin/comments/comment/", {"action": "export_commenters", "_selected_action": pks})
     assert [c["comment"] for c in json.loads(export.content)[0]["comments"]] == ["أول", "ثانٍ"]

@@ -110,8 +110,8 @@ def test_every_sentence_of_the_reader_templates_is_translated():
 def _argument_free_url_names(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
-                continue
+            if pattern.app_name in ("admin", "accounts", "otp_webauthn"):
+                continue  # the editors' desk and its sign-in: staff only (tests/test_second_factor.py)
             nested = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _argument_free_url_names(pattern.url_patterns, nested)
         elif isinstance(pattern, URLPattern) and pattern.name and not re.search(r"[<(]", str(pattern.pattern)):
@@ -169,6 +169,14 @@ def test_the_deployment_checklist_warns_when_workers_would_not_share_a_cache():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "REDIS_URL": ""})
     assert result.returncode != 0
     assert "newsroom.W001" in result.stderr and "REDIS_URL is not set" in result.stderr
+
+
+def test_the_deployment_checklist_warns_when_staff_sign_in_with_a_password_alone():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "NEWSROOM_REQUIRE_SECOND_FACTOR": "0"}
+    )
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr and "password alone" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,14 @@ from django.test import Client
 
 from articles import services
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section, sign_in
 
 
 def _editor(username):
     user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
     user.groups.add(Group.objects.get(name="editor"))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return user, client
 
 

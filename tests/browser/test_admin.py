@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.browser.signing import sign_in_with_app
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -13,10 +14,7 @@ def test_editor_logs_in_and_opens_an_article_in_an_arabic_admin_without_csp_viol
     article = make_article(headline_ar="تقرير للتحرير")
     page.goto("/admin/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
-    page.fill("#id_username", "hala")
-    page.fill("#id_password", "a long enough passphrase")
-    page.click("[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in_with_app(page, "hala", "a long enough passphrase")
     page.goto(f"/admin/articles/article/{article.pk}/change/")
     assert page.input_value("#id_headline_ar") == "تقرير للتحرير"
     assert page.evaluate("getComputedStyle(document.querySelector('#id_headline_en')).direction") == "ltr"

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from comments.models import Comment
+from tests.browser.signing import sign_in_with_app
 from tests.browser.test_bidi import CHARACTER_POSITIONS
 from tests.factories import make_article
 
@@ -47,11 +48,7 @@ def test_comment_consent_moderation_and_display(page, live_server):
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
 
-    page.goto("/admin/login/")
-    page.fill("#id_username", "munir")
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("[type=submit]")
+    sign_in_with_app(page, "munir", PASSWORD)
     page.goto("/admin/comments/comment/")
     page.check(f"input[name=_selected_action][value='{comment.pk}']")
     page.select_option("select[name=action]", "approve_selected")

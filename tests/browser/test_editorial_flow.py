@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from articles.models import Article
 from tests import photos
+from tests.browser.signing import sign_in_with_app
 from tests.factories import make_author, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,11 +20,7 @@ def _staff(username, group):
 
 
 def _log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation(url="**/admin/"):
-        page.click("[type=submit]")
+    sign_in_with_app(page, username, PASSWORD)
 
 
 def test_reporter_writes_with_a_photo_and_submits_then_editor_publishes(page, live_server, tmp_path):

@@ -45,6 +45,16 @@ class Command(BaseCommand):
                         f"with the password {DEMO_PASSWORD!r}."
                     )
                 )
+        if settings.NEWSROOM_REQUIRE_SECOND_FACTOR:
+            self.stdout.write(
+                "A second factor is required: the first sign-in of each account asks you to add one (a passkey or "
+                "an authenticator app), and later ones ask for it."
+            )
+        else:
+            self.stdout.write(
+                "No second factor is asked for while debug is on; NEWSROOM_REQUIRE_SECOND_FACTOR=1 make run asks for "
+                "one as production does."
+            )
 
     @transaction.atomic
     def load(self, content):

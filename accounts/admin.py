@@ -1,0 +1,56 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import SecurityEvent
+
+User = get_user_model()
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The audit trail: read-only, for everyone who may see it."""
+
+    list_display = ["created_at", "username", "kind", "actor", "detail", "address"]
+    list_filter = ["kind"]
+    search_fields = ["username", "actor__username"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    actions = ["reset_second_factors"]
+
+    @admin.action(description=_("Reset second factors (lost phone or key)"), permissions=["reset_second_factors"])
+    def reset_second_factors(self, request, queryset):
+        people = list(queryset)
+        for person in people:
+            services.second_factors_reset(user=person, by=request.user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "Second factors reset for %(count)d account: it enrols a new one at its next sign-in.",
+                "Second factors reset for %(count)d accounts: each enrols a new one at its next sign-in.",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
+
+    def has_reset_second_factors_permission(self, request):
+        return request.user.has_perm("accounts.reset_second_factors")
