@@ -68,12 +68,12 @@ class ImageForm(forms.ModelForm):
         fields = ["alt_ar", "alt_en", "caption_ar", "caption_en", "credit_ar", "credit_en"]
 
     def clean_upload(self):
+        """The photo decoded and every file made (images.PreparedPhoto), or None to keep the stored one: a file
+        Pillow cannot fully decode or encode is an error on this field, and save_model() only writes."""
         upload = self.cleaned_data["upload"]
         if upload is None and self.instance.pk is None:
             raise forms.ValidationError(_("Choose a photo to upload."), code="required")
-        if upload is not None:
-            images.validate_upload(upload)
-        return upload
+        return None if upload is None else images.prepare(upload)
 
 
 @admin.register(Image)
@@ -116,9 +116,9 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
         return obj.uploaded_by_id == request.user.pk and not shown
 
     def save_model(self, request, obj, form, change):
-        upload = form.cleaned_data.get("upload")
-        if upload is not None:
-            services.image_store(image=obj, upload=upload, by=request.user)
+        prepared = form.cleaned_data.get("upload")
+        if prepared is not None:
+            services.image_store(image=obj, prepared=prepared, by=request.user)
         else:
             obj.save()
 

@@ -31,16 +31,21 @@ from .models import (
 )
 
 
-def image_store(*, image: Image, upload, by=None) -> Image:
+def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | None = None, by=None) -> Image:
     """
     Validate `upload`, strip its metadata, store it as `image`'s original and make every rendition, replacing any
-    earlier files of this photo. Raises ValidationError (and stores nothing) for a file we do not accept.
+    earlier files of this photo. Raises ValidationError (and stores nothing) for a file we do not accept, whatever
+    is wrong with it.
 
-    Renditions are made here, at upload time, so no reader ever waits for one.
+    A form that already validated the upload passes what images.prepare() made of it as `prepared` instead, so the
+    work is not done twice and nothing can fail here that the form could have reported. Renditions are made at
+    upload time, so no reader ever waits for one.
     """
-    pixels = images.decode(upload)
-    original = images.encode_original(pixels)
-    renditions = list(images.encode_renditions(pixels))
+    if (upload is None) == (prepared is None):
+        raise TypeError("image_store() takes either an upload or a prepared photo")
+    if prepared is None:
+        prepared = images.prepare(upload)
+    original, renditions = prepared.original, prepared.renditions
     replaced_original = image.original.name if image.pk else ""
     storage = image.original.storage
 

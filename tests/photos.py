@@ -1,6 +1,8 @@
 """Photo files for tests, made with Pillow: a camera JPEG full of metadata, a decompression bomb, a fake."""
 
 import io
+import struct
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
@@ -62,3 +64,38 @@ def gif():
     buffer = io.BytesIO()
     Image.new("P", (20, 20)).save(buffer, "GIF")
     return SimpleUploadedFile("animation.gif", buffer.getvalue(), content_type="image/gif")
+
+
+def truncated_jpeg(keep=0.5, name="مقطوعة.jpg"):
+    """A camera JPEG cut off part-way through its pixel data, as a dropped connection leaves it."""
+    data = camera_jpeg(name=name).read()
+    return SimpleUploadedFile(name, data[: int(len(data) * keep)], content_type="image/jpeg")
+
+
+def jpeg_with_exif(exif_bytes, width=64, height=48):
+    """A JPEG carrying exactly these EXIF bytes (Pillow writes them as they are, damaged or not)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 60, 60)).save(buffer, "JPEG", exif=exif_bytes)
+    return SimpleUploadedFile("exif.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def orientation_exif(orientation=6):
+    """EXIF as a phone writes it: camera make and model, then the orientation (tags sorted by number)."""
+    exif = Image.Exif()
+    exif[MAKE], exif[MODEL], exif[ORIENTATION] = "PhoneMaker", "Field Phone 12", orientation
+    return exif.tobytes()
+
+
+def animated(image_format, frames=3, size=(40, 30), claimed_frames=None, name=None):
+    """An animated PNG (APNG) or WebP. `claimed_frames` rewrites the APNG's frame count (its acTL chunk, CRC
+    fixed) without adding frames: a frame bomb is a small file that claims millions of them."""
+    pictures = [Image.new("RGB", size, (40 * i % 256, 90, 160)) for i in range(frames)]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, image_format, save_all=True, append_images=pictures[1:])
+    data = buffer.getvalue()
+    if claimed_frames is not None:
+        start = data.index(b"acTL")
+        body = struct.pack(">II", claimed_frames, 0)
+        data = data[:start] + b"acTL" + body + struct.pack(">I", zlib.crc32(b"acTL" + body)) + data[start + 16 :]
+    extension = {"PNG": "png", "WEBP": "webp"}[image_format]
+    return SimpleUploadedFile(name or f"animation.{extension}", data, content_type=f"image/{extension}")

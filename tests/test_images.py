@@ -1,11 +1,16 @@
 """Photos: what is accepted, what is refused, and that no stored file keeps a trace of where it was taken."""
 
+import io
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image as PILImage
+from PIL import ImageFile
 
+from articles import images
 from articles.models import Image, Rendition
 from articles.services import image_store
 from tests import photos
@@ -169,3 +174,131 @@ def test_a_phone_jpeg_with_several_frames_is_accepted_as_a_jpeg():
     with image.original.open() as handle, PILImage.open(handle) as stored:
         assert stored.format == "JPEG" and stored.size == (800, 600)
     assert image.original.name.endswith(".jpg")
+
+
+def _refusal(upload):
+    """The ValidationError image_store() raises for `upload`, after checking it stored nothing."""
+    with pytest.raises(ValidationError) as refused:
+        _store(upload)
+    assert not Image.objects.exists() and not Rendition.objects.exists()
+    return refused.value
+
+
+@pytest.mark.django_db
+def test_a_frame_bomb_is_refused_before_any_frame_is_decoded():
+    """An APNG of three small frames whose header claims two billion of them."""
+    refused = _refusal(photos.animated("PNG", claimed_frames=2**31 - 1))
+    assert refused.code == "too_many_frames"
+    assert "2147483647" in refused.messages[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("image_format", ["PNG", "WEBP"])
+def test_an_animation_is_judged_by_its_frames_together_and_stored_as_its_first(settings, image_format):
+    settings.NEWSROOM_IMAGE_MAX_PIXELS = 100 * 100 * 4
+    image = _store(photos.animated(image_format, frames=4, size=(100, 100)))
+    with image.original.open() as handle, PILImage.open(handle) as stored:
+        assert stored.size == (100, 100) and not getattr(stored, "is_animated", False)
+        red, _green, _blue = stored.convert("RGB").getpixel((5, 5))
+        assert red < 20  # the first frame's; the second is 40, the third 80
+    image.delete()
+    assert _refusal(photos.animated(image_format, frames=5, size=(100, 100))).code == "too_many_frames"
+
+
+@pytest.mark.django_db
+def test_an_animation_of_more_frames_than_the_limit_is_refused():
+    assert _refusal(photos.animated("PNG", frames=images.MAX_FRAMES + 1, size=(2, 2))).code == "too_many_frames"
+
+
+@pytest.mark.django_db
+def test_an_animation_missing_a_frame_it_claims_is_refused_as_damaged():
+    assert _refusal(photos.animated("PNG", frames=3, claimed_frames=4)).code == "damaged"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cut", [14, 20, 40, 50])
+def test_exif_cut_short_is_refused_rather_than_guessing_which_way_is_up(cut):
+    """The orientation (rotate 90°) comes after the make and model: cut short, Pillow only warns and the photo
+    would have been published lying on its side."""
+    refused = _refusal(photos.jpeg_with_exif(photos.orientation_exif(6)[:cut]))
+    assert refused.code == "bad_orientation"
+
+
+@pytest.mark.django_db
+def test_only_the_eight_orientations_the_standard_defines_are_accepted():
+    for orientation in range(1, 9):
+        image = _store(photos.jpeg_with_exif(photos.orientation_exif(orientation), 64, 48))
+        assert (image.width, image.height) == ((64, 48) if orientation <= 4 else (48, 64)), orientation
+        image.delete()
+    for orientation in (0, 9, 255):
+        refused = _refusal(photos.jpeg_with_exif(photos.orientation_exif(orientation)))
+        assert refused.code == "bad_orientation", orientation
+
+
+@pytest.mark.django_db
+def test_an_image_too_long_and_narrow_for_webp_renditions_is_refused_with_its_size():
+    refused = _refusal(photos.png(10, 20_000, mode="L"))
+    assert refused.code == "too_narrow"
+    assert "10 × 20000" in refused.messages[0]
+
+
+@pytest.mark.django_db
+def test_a_palette_png_keeps_its_transparency():
+    buffer = io.BytesIO()
+    palette = PILImage.new("P", (30, 20), 1)
+    palette.putpalette([255, 0, 0, 0, 0, 255])
+    palette.save(buffer, "PNG", transparency=1)
+    image = _store(SimpleUploadedFile("logo.png", buffer.getvalue()))
+    with image.original.open() as handle, PILImage.open(handle) as stored:
+        assert stored.convert("RGBA").getpixel((0, 0))[3] == 0
+
+
+@pytest.mark.django_db
+def test_pillow_told_to_load_truncated_files_is_a_configuration_error(monkeypatch):
+    """With LOAD_TRUNCATED_IMAGES on, Pillow pads a cut-off photo with grey instead of failing; whatever turned it
+    on, the upload fails loudly rather than publish half a photo."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(ImproperlyConfigured):
+        _store(photos.truncated_jpeg())
+    assert not Image.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("upload", "arabic", "english"),
+    [
+        (
+            lambda: photos.jpeg_with_exif(photos.orientation_exif(9)),
+            "بيانات الكاميرا في هذه الصورة، التي تحدد أي جهاتها إلى الأعلى، تالفة. افتح الصورة في برنامج لتحرير "
+            "الصور واحفظ نسخة منها ثم ارفع النسخة.",
+            "The camera data in this photo, which says which way up it goes, is damaged. Open the photo in a photo "
+            "editor, save a copy and upload that.",
+        ),
+        (
+            lambda: photos.animated("PNG", claimed_frames=1_000_100),
+            "هذه الصورة رسم متحرك من 1000100 إطار، وهذا أكثر مما نقبل (1000 إطار و50 ميغابكسل في الإطارات كلها "
+            "على الأكثر). ارفع صورة ثابتة.",
+            "This image is an animation of 1000100 frames, more than we accept (at most 1000 frames and 50 "
+            "megapixels in all). Upload a still photo.",
+        ),
+        (
+            lambda: photos.animated("PNG", claimed_frames=1013),
+            "هذه الصورة رسم متحرك من 1013 إطارًا، وهذا أكثر مما نقبل (1000 إطار و50 ميغابكسل في الإطارات كلها "
+            "على الأكثر). ارفع صورة ثابتة.",
+            "This image is an animation of 1013 frames, more than we accept (at most 1000 frames and 50 "
+            "megapixels in all). Upload a still photo.",
+        ),
+        (
+            lambda: photos.png(10, 20_000, mode="L"),
+            "أبعاد هذه الصورة 10 × 20000 بكسل: هي أطول وأضيق من أن نصنع منها نسخًا للويب. اقتصّها ثم ارفعها من جديد.",
+            "This image is 10 × 20000 pixels: too long and narrow to make copies for the web from. Crop it and "
+            "upload it again.",
+        ),
+    ],
+)
+def test_refusals_of_damaged_files_are_translated(upload, arabic, english):
+    refused = _refusal(upload())
+    with translation.override("ar"):
+        assert refused.messages == [arabic]
+    with translation.override("en"):
+        assert refused.messages == [english]
