@@ -21,7 +21,7 @@ from taggit.models import TagBase, TaggedItemBase
 from newsroom.addresses import cached_reverse
 from newsroom.arabic import index_document, normalize_arabic, search_terms, tag_key, unicode_slug
 
-from .sanitize import clean_body
+from .sanitize import clean_body, sanitize_saved_translations
 
 SLUG_MAX_LENGTH = 80
 # What lists of articles never show: left out of their queries (a body is most of an article row).
@@ -597,6 +597,8 @@ class Article(SlugFromArabicMixin, models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        # Before the search text is made from it: what readers can find is what they can see.
+        sanitize_saved_translations(self, "body", clean_body, kwargs.get("update_fields"))
         text = " ".join(
             strip_tags(getattr(self, f"{name}_{language}") or "")
             for language in ("ar", "en")

@@ -13,18 +13,20 @@ from markupsafe import Markup
 from .forms import CommentForm
 from .models import Comment
 
+LINK_REL = "nofollow ugc noopener noreferrer"
 _LINKABLE = re.compile(r"@|https?://|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
 
 
 def comment_text(text):
     """A reader's plain text as HTML: escaped, line breaks kept, addresses turned into links that carry no
-    endorsement (nofollow ugc) and no access to this page (noopener)."""
+    endorsement (nofollow ugc), no access to this page (noopener) and do not tell the linked site which article the
+    reader came from (noreferrer)."""
     # urlize looks at every word, slowly; what it links holds "@" (an address), "http://", "https://", "www." or a
     # ".com"-like ending (django.utils.html.Urlizer). Most comments hold none of them: the same HTML, sooner.
     if not _LINKABLE.search(text):
         return mark_safe(linebreaksbr(text, autoescape=True))  # noqa: S308 - linebreaksbr escapes
     linked = urlize(text, nofollow=False, autoescape=True)
-    linked = linked.replace('<a href="', '<a rel="nofollow ugc noopener" href="')
+    linked = linked.replace('<a href="', f'<a rel="{LINK_REL}" href="')
     return mark_safe(linebreaksbr(linked, autoescape=False))  # noqa: S308 - urlize escaped the text
 
 

@@ -10,6 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
 
+from articles.sanitize import sanitize_saved_translations
+
 from .categories import OPTIONAL_CATEGORIES
 
 # What the policy editor offers; the same list sanitises the text when it is saved and again when it is shown.
@@ -69,6 +71,10 @@ class PolicyVersion(models.Model):
 
     def __str__(self):
         return _("Version %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs):
+        sanitize_saved_translations(self, "body", clean_policy, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{reverse('privacy')}?version={self.number}"

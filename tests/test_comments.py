@@ -19,7 +19,7 @@ from comments import services
 from comments.forms import CommentForm, form_token
 from comments.models import BlockedWord, Comment
 from comments.templating import comment_text
-from tests.factories import make_article
+from tests.factories import make_article, sign_in
 
 
 @pytest.fixture
@@ -143,7 +143,9 @@ def test_a_deep_thread_is_drawn_as_nested_lists_in_reading_order(client, article
 )
 def test_comment_text_gives_what_urlize_gives_whether_or_not_it_holds_a_link(text):
     expected = linebreaksbr(
-        urlize(text, nofollow=False, autoescape=True).replace('<a href="', '<a rel="nofollow ugc noopener" href="'),
+        urlize(text, nofollow=False, autoescape=True).replace(
+            '<a href="', '<a rel="nofollow ugc noopener noreferrer" href="'
+        ),
         autoescape=False,
     )
     assert comment_text(text) == expected
@@ -255,7 +257,7 @@ def _staff(username, group):
 def test_a_moderator_approves_from_the_admin_queue_and_readers_see_it(client, article):
     pending = services.comment_submit(article=article, name="سلمى", email="s@example.org", body="تعليق جديد")
     moderator = _staff("munir", "moderator")
-    client.force_login(moderator)
+    sign_in(client, moderator)
     queue = client.get("/admin/comments/comment/").content.decode()
     assert "<bdi>سلمى</bdi>" in queue and "تعليق جديد" in queue
     client.post("/admin/comments/comment/", {"action": "approve_selected", "_selected_action": [pending.pk]})
@@ -268,7 +270,7 @@ def test_a_moderator_approves_from_the_admin_queue_and_readers_see_it(client, ar
 @pytest.mark.django_db
 @pytest.mark.parametrize(("group", "status"), [("reporter", 403), ("editor", 403), ("moderator", 200)])
 def test_only_moderators_and_superusers_moderate(client, group, status):
-    client.force_login(_staff("someone", group))
+    sign_in(client, _staff("someone", group))
     assert client.get("/admin/comments/comment/").status_code == status
 
 
@@ -376,7 +378,7 @@ def test_comment_text_keeps_lines_and_links_without_endorsement(client, article)
     body = html[html.index('<div class="comment__body"') :]
     body = body[: body.index("</div>")]
     assert "سطر أول<br>" in body
-    assert '<a rel="nofollow ugc noopener" href="https://example.org/report?a=1&amp;b=2">' in body
+    assert '<a rel="nofollow ugc noopener noreferrer" href="https://example.org/report?a=1&amp;b=2">' in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
 
 

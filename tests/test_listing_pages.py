@@ -46,7 +46,7 @@ def test_english_page_lists_only_english_articles(client, newsroom, kind):
 def test_author_page_shows_the_profile(client, newsroom):
     html = client.get(newsroom["author"].get_absolute_url()).content.decode()
     assert "<bdi>ليلى الحسن</bdi>" in html and "تغطي ريف دير الزور." in html
-    assert 'href="https://x.example/layla" rel="me noopener"' in html
+    assert 'href="https://x.example/layla" rel="me noopener noreferrer"' in html
 
 
 @pytest.mark.django_db
