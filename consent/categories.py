@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext, ngettext, pgettext
 
+from newsroom.staff import STAFF_COOKIE
+
 ANALYTICS = "analytics"
 EMBEDS = "embeds"
 # Every optional category is off until the reader turns it on.
@@ -63,6 +65,22 @@ def necessary_cookies():
             settings.SESSION_COOKIE_NAME,
             gettext("Keeps editors and moderators logged in. Readers never get it."),
             _hours(settings.SESSION_COOKIE_AGE),
+        ),
+        Cookie(
+            STAFF_COOKIE,
+            gettext(
+                "Tells our page cache that you are logged in as an editor, so that you see pages as they are now "
+                "rather than the copy readers get. Set with the session; readers never get it."
+            ),
+            _hours(settings.SESSION_COOKIE_AGE),
+        ),
+        Cookie(
+            settings.NEWSROOM_TRUSTED_DEVICE_COOKIE,
+            gettext(
+                "Remembers that this browser has signed in to an editor's account before, so that somebody else "
+                "guessing that account's password cannot lock its owner out. Staff only; readers never get it."
+            ),
+            _days(settings.NEWSROOM_TRUSTED_DEVICE_DAYS * 86400),
         ),
     ]
 

@@ -1,6 +1,7 @@
 """
 An optional read replica (DATABASE_REPLICA_URL) for what anonymous readers ask for: their GETs read from the
-replica, everything else (writes, staff, forms) uses the primary.
+replica, everything else (writes, staff, forms) uses the primary. Staff are told apart exactly as the page cache
+tells them (newsroom/staff.py): a session cookie alone is a reader's.
 
 A reader never writes during a GET, but a page drawn from a lagging replica just after a change would show the old
 state and be stored under the new generation of the page cache, staying stale until it expires. So for
@@ -15,6 +16,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+
+from .staff import staff_request
 
 REPLICA = "replica"
 anonymous_read = ContextVar("anonymous_read", default=False)
@@ -39,13 +42,13 @@ class ReplicaRouter:
 
 
 class ReplicaReadsMiddleware:
-    """Marks anonymous GETs (no session cookie), for the router above, for the length of the request."""
+    """Marks anonymous GETs (no staff session), for the router above, for the length of the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        anonymous = request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        anonymous = request.method in ("GET", "HEAD") and not staff_request(request)
         token = anonymous_read.set(anonymous and replica_configured() and not self._just_changed(request))
         try:
             return self.get_response(request)

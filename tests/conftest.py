@@ -1,3 +1,4 @@
+import contextlib
 import re
 
 import pytest
@@ -62,13 +63,33 @@ def privacy_policy(django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rate-limit counters live there) and no open circuit breaker."""
-    from django.core.cache import cache
+    """Each test starts with an empty cache (rate-limit counters live there) and no open circuit breaker. The cache
+    emptied is the suite's local memory (tests/settings.py pins it), never a Redis, which clear() would FLUSHDB."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.locmem import LocMemCache
 
     from newsroom import cache as shared_cache
 
     shared_cache._open_until.clear()
+    if not isinstance(caches["default"], LocMemCache):
+        pytest.fail(
+            f"The default cache is {type(caches['default']).__name__}, not the local memory of tests/settings.py"
+        )
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A Redis server of the suite's own for the whole session (tests/redis_server.py): tests that need a real Redis
+    use it, and delete only the keys they wrote."""
+    from tests.redis_server import redis_server
+
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(redis_server(tmp_path_factory.mktemp("redis")))
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield url
 
 
 @pytest.fixture

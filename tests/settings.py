@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # The test client and the live server speak plain HTTP; HTTPS redirects and HSTS are covered by the
 # `check --deploy` test of the real production settings and by tests that switch them on.
 os.environ.setdefault("DJANGO_HTTPS", "0")
+# A developer's Redis is theirs: the suite never connects to it (tests that need a Redis start their own,
+# tests/redis_server.py). Removed from the environment, so processes the tests start do not see it either.
+os.environ.pop("REDIS_URL", None)
 
 from newsroom.settings import *  # noqa: F403
 
@@ -23,6 +26,10 @@ if os.environ.get("DJANGO_TEST_DATABASE_TEMPLATE") and "postgresql" in DATABASES
     # Django creates the test database from template1; CI names an empty database it created with a UTF-8 locale,
     # so the suite runs on exactly that locale. (Never name a database with data in it: it would be copied.)
     DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["DJANGO_TEST_DATABASE_TEMPLATE"]}  # noqa: F405
+
+# Local memory whatever the environment says: the autouse fixture that empties the cache before each test
+# (tests/conftest.py) must only ever empty this one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom-tests"}}
 
 # Hashing a password with the production hasher takes a third of a second by design; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

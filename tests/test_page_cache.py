@@ -3,14 +3,19 @@ client), the consent banner and the comment form right on cached pages, HTTP cac
 happens when Redis or the database is down."""
 
 import contextlib
+import os
 import secrets
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
+import redis
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -23,10 +28,11 @@ from articles.models import Article, Tag
 from comments import services as comment_services
 from comments.models import Comment
 from newsroom.cache import SharedCache
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section, sign_in
+from tests.redis_server import delete_prefix
 
 pytestmark = pytest.mark.django_db
-REDIS = "redis://127.0.0.1:6379/0"
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def outcome(response):
@@ -107,7 +113,8 @@ def test_a_matching_conditional_get_gets_304(client, article):
 
 def test_staff_and_previews_bypass_the_cache(client, article, editor):
     client.get(article.get_absolute_url())  # cached for readers
-    client.force_login(editor)
+    sign_in(client, editor)
+    client.get("/admin/")  # the desk marks the staff session (tests/test_staff_bypass.py)
     response = client.get(article.get_absolute_url())
     assert outcome(response) == "bypass" and "public" not in response.get("Cache-Control", "")
     draft = make_article(status=Article.Status.DRAFT, headline_ar="مسودة لم تنشر")
@@ -164,14 +171,14 @@ def test_a_response_that_sets_a_cookie_is_never_stored(client, article):
 
 
 @pytest.fixture
-def workers(settings, monkeypatch):
-    """Two cache clients on one Redis, standing in for two gunicorn workers: `use(worker)` makes the page cache,
-    the consent state and the purge go through that worker's client."""
+def workers(settings, redis_url):
+    """Two cache clients on one Redis (the suite's own), standing in for two gunicorn workers: `use(worker)` makes
+    the page cache, the consent state and the purge go through that worker's client. Afterwards only the keys
+    under this test's prefix are deleted."""
     prefix = f"test-{secrets.token_hex(4)}"
-    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.SharedCache", "LOCATION": REDIS,
+    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.SharedCache", "LOCATION": redis_url,
                                    "KEY_PREFIX": prefix}}  # fmt: skip
-    one, two = (SharedCache(REDIS, {"KEY_PREFIX": prefix}) for _ in range(2))
-    two.clear()
+    one, two = (SharedCache(redis_url, {"KEY_PREFIX": prefix}) for _ in range(2))
 
     @contextlib.contextmanager
     def use(worker):
@@ -179,7 +186,48 @@ def workers(settings, monkeypatch):
             yield
 
     yield one, two, use
-    one.clear()
+    delete_prefix(redis_url, prefix)
+
+
+def test_without_redis_server_the_suite_says_what_to_install(monkeypatch, tmp_path):
+    from tests.redis_server import redis_server
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match=r"redis-server is not installed.*apt-get install redis-server"):
+        with redis_server(tmp_path):
+            pass
+
+
+@pytest.fixture
+def developers_redis():
+    """The Redis a developer may run at 127.0.0.1:6379, with a key of this test's own in database 0; afterwards the
+    key must still be there (checked after every other fixture of the test has been torn down), and only it is
+    deleted."""
+    developer = redis.Redis(host="127.0.0.1", port=6379, db=0, socket_connect_timeout=0.5, socket_timeout=2)
+    try:
+        developer.ping()
+    except (redis.ConnectionError, redis.TimeoutError):
+        pytest.skip("Nothing answers at 127.0.0.1:6379: there is no developer's Redis to leave alone.")
+    sentinel = f"newsroom-tests-sentinel-{secrets.token_hex(8)}"
+    developer.set(sentinel, "still here", ex=600)
+    yield developer, sentinel
+    survived = developer.get(sentinel) == b"still here"
+    developer.delete(sentinel)
+    developer.close()
+    assert survived, "a fixture's teardown emptied the Redis at 127.0.0.1:6379"
+
+
+def test_the_suite_leaves_a_developers_redis_alone(developers_redis, request):
+    """Neither the workers' Redis fixture nor the autouse cache clear under the suite's settings (even with REDIS_URL
+    exported) touches a Redis the suite did not start."""
+    developer, sentinel = developers_redis
+    request.getfixturevalue("workers")  # torn down before `developers_redis` checks again
+    assert developer.get(sentinel) == b"still here", "the workers fixture emptied 127.0.0.1:6379"
+    # What the autouse fixture runs, in a process whose environment names that Redis, as a developer's shell may.
+    script = "import django; django.setup(); from django.core.cache import cache; cache.clear()"
+    environment = {"DJANGO_SETTINGS_MODULE": "tests.settings", **os.environ, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    subprocess.run([sys.executable, "-c", script], env=environment, cwd=BASE_DIR, check=True, timeout=60)
+    assert developer.get(sentinel) == b"still here", "cache.clear() under tests/settings.py emptied 127.0.0.1:6379"
 
 
 def test_every_change_is_seen_at_once_by_the_other_worker(workers, article, editor):

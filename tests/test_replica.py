@@ -12,6 +12,7 @@ from django.test import RequestFactory
 
 from articles.models import Article
 from newsroom.routers import ReplicaReadsMiddleware, ReplicaRouter
+from newsroom.staff import STAFF_COOKIE, staff_marker
 
 
 def read_database(request):
@@ -43,7 +44,7 @@ def test_anonymous_gets_read_from_the_replica(with_replica):
 def test_posts_and_staff_use_the_primary(with_replica):
     assert read_database(RequestFactory().post("/cookies/"))["read"] == "default"
     staff = RequestFactory().get("/")
-    staff.COOKIES["sessionid"] = "abc"
+    staff.COOKIES.update({"sessionid": "abc", STAFF_COOKIE: staff_marker("abc")})  # newsroom/staff.py
     assert read_database(staff)["read"] == "default"
     # Outside a request (commands, the admin's background work) too.
     assert ReplicaRouter().db_for_read(Article) == "default"
