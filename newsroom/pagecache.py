@@ -3,8 +3,9 @@ The shared page cache: anonymous GETs of public pages are answered from the cach
 local memory otherwise), without sessions, CSRF, authentication or a single SQL query.
 
 Correct while fast:
-- A page is stored only for a reader with no session cookie (staff bypass it), only as a 200 that sets no cookie
-  and is not marked private or no-cache (previews, the cookie settings page and the token endpoint are).
+- Only staff bypass it: a session cookie with the staff marker that matches it (newsroom/staff.py). Any other
+  request, a bare or forged session cookie included, is a reader's. A page is stored only as a 200 that sets no
+  cookie and is not marked private or no-cache (previews, the cookie settings page and the token endpoint are).
 - The key holds the reader's consent variant (consent/state.py: one of six strings), the host, the path and the
   query without tracking parameters: unrelated cookies neither split nor bypass the cache.
 - Every key holds the build the page was drawn by (`build_id()`): during a rolling release, a worker of the new
@@ -37,6 +38,9 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from consent.state import POLICY_CACHE_KEY, consent_state
 
+from .postgresql.deadline import database_deadline
+from .staff import staff_request
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
@@ -45,6 +49,10 @@ NEXT_DUE_KEY = "pages:next-due"
 # never from a replica that may not have the change yet (newsroom/routers.py).
 CHANGED_AT_KEY = "pages:changed-at"
 NOTHING_DUE = 0
+# On the way to a stored page, a look-up in the database (the next scheduled time, the policy version) waits at most
+# this long, and never on a database this worker found not answering: a frozen database costs cached pages nothing
+# (they keep the last known generation and policy version).
+LOOKUP_SECONDS = 0.5
 # Query parameters that say where a reader came from, not what they asked for.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
 # Headers a stored page keeps; the outer middleware (security headers, CSP) adds its own on every response.
@@ -129,11 +137,7 @@ def _page_key(request, generation, variant):
 
 
 def _cacheable_request(request):
-    return (
-        settings.NEWSROOM_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
+    return settings.NEWSROOM_PAGE_CACHE and request.method in ("GET", "HEAD") and not staff_request(request)
 
 
 def _cacheable_response(response):
@@ -205,13 +209,15 @@ class PageCacheMiddleware:
             request._pages_changed_at = known.get(CHANGED_AT_KEY, 0)
             if generation is None or next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
                 # First request after a restart of the cache, or a scheduled article has come due.
-                pages_changed()
+                with database_deadline(LOOKUP_SECONDS, retry=False):
+                    pages_changed()
                 generation = cache.get(GENERATION_KEY)
             if generation is None:
                 return None
             if POLICY_CACHE_KEY in known:
                 request._policy_version = known[POLICY_CACHE_KEY]
-            variant = consent_state(request).variant
+            with database_deadline(LOOKUP_SECONDS, retry=False):
+                variant = consent_state(request).variant
         except Exception:
             logger.warning("Page cache skipped for this request", exc_info=True)
             return None
