@@ -230,6 +230,9 @@ NEWSROOM_BUILD_ID = env.str("NEWSROOM_BUILD_ID", default="")
 NEWSROOM_SHARED_CACHE_SECONDS = env.int("NEWSROOM_SHARED_CACHE_SECONDS", default=60)
 NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env.int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", default=30)
 NEWSROOM_STALE_IF_ERROR_SECONDS = env.int("NEWSROOM_STALE_IF_ERROR_SECONDS", default=86400)
+# The staff marker's HMAC key (newsroom/staff.py), shared with nginx so it can tell staff apart without holding
+# SECRET_KEY (docs/production.md, "nginx with a micro-cache").
+NEWSROOM_STAFF_MARKER_KEY = env.str("NEWSROOM_STAFF_MARKER_KEY", default="") or SECRET_KEY
 # `make bench` only: serve /bench/ceiling, a constant page of this many bytes (0: no such page).
 NEWSROOM_BENCH_CEILING_BYTES = env.int("NEWSROOM_BENCH_CEILING_BYTES", default=0)
 # A reader who meets the database-down page is told to come back after this many seconds.

@@ -34,7 +34,8 @@ def is_staff_user(user):
 
 
 def staff_marker(session_key):
-    return salted_hmac(_SALT, session_key, algorithm="sha256").hexdigest()
+    # Keyed by NEWSROOM_STAFF_MARKER_KEY (SECRET_KEY when unset): nginx checks the same HMAC (docs/nginx/).
+    return salted_hmac(_SALT, session_key, secret=settings.NEWSROOM_STAFF_MARKER_KEY, algorithm="sha256").hexdigest()
 
 
 def staff_request(request):

@@ -1,0 +1,68 @@
+// Tells a real staff session apart for nginx's micro-cache, as newsroom/staff.py does for the application's page
+// cache: a request is staff's only when its `newsroom_staff` cookie is the HMAC of its `sessionid` cookie under
+// NEWSROOM_STAFF_MARKER_KEY. Any other pair, however well-formed, is a reader's and is answered from the cache.
+//
+// The HMAC is Django's salted_hmac(SALT, session_key, secret=key, algorithm="sha256"): HMAC-SHA256 of the session
+// key, keyed with sha256(SALT + key). The key reaches nginx as $newsroom_staff_marker_key, from a file only root can
+// read (docs/production.md, "nginx with a micro-cache").
+
+const crypto = require('crypto');
+
+const SALT = 'newsroom.staff.marker';
+const SESSION_COOKIE = 'sessionid';
+const MARKER_COOKIE = 'newsroom_staff';
+
+// As Django's parse_cookie reads the header, so both sides look at the same pair: split on ";", then on the first
+// "=", blanks stripped, the last cookie of a name wins (nginx's own $cookie_ variables take the first).
+function cookie_pair(header) {
+    let session = '';
+    let marker = '';
+    header.split(';').forEach(function (chunk) {
+        const equals = chunk.indexOf('=');
+        if (equals < 0) {
+            return;
+        }
+        const name = chunk.slice(0, equals).trim();
+        const value = chunk.slice(equals + 1).trim();
+        if (name === SESSION_COOKIE) {
+            session = value;
+        } else if (name === MARKER_COOKIE) {
+            marker = value;
+        }
+    });
+    return [session, marker];
+}
+
+function marker_of(session, key) {
+    const derived = crypto.createHash('sha256').update(SALT + key).digest();
+    return crypto.createHmac('sha256', derived).update(session).digest('hex');
+}
+
+// Whole strings compared in a time that does not depend on where they first differ.
+function same(a, b) {
+    if (a.length !== b.length) {
+        return false;
+    }
+    let difference = 0;
+    for (let i = 0; i < a.length; i++) {
+        difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+    }
+    return difference === 0;
+}
+
+// js_set handler: "1" for a staff request (bypass the cache, store nothing), "0" for everyone else.
+function staff(r) {
+    const pair = cookie_pair(r.headersIn.Cookie || '');
+    if (!pair[0] || !pair[1]) {
+        return '0';
+    }
+    const key = r.variables.newsroom_staff_marker_key || '';
+    if (!key) {
+        // Refusing every pair keeps the cache safe; staff then read the readers' copy until the key is set.
+        r.error('newsroom_staff: $newsroom_staff_marker_key is empty, no request is treated as staff');
+        return '0';
+    }
+    return same(pair[1], marker_of(pair[0], key)) ? '1' : '0';
+}
+
+export default { staff, cookie_pair, marker_of };
