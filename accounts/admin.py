@@ -40,7 +40,13 @@ class StaffUserAdmin(UserAdmin):
 
     @admin.action(description=_("Reset second factors (lost phone or key)"), permissions=["reset_second_factors"])
     def reset_second_factors(self, request, queryset):
-        people = list(queryset)
+        # Only a superuser resets a superuser's factors: a delegated resetter whose password was phished must not
+        # open the way to an administrator's account.
+        people = [person for person in queryset if request.user.is_superuser or not person.is_superuser]
+        if len(people) < len(queryset):
+            self.message_user(
+                request, _("Only a superuser may reset a superuser's second factors: those were left."), messages.ERROR
+            )
         for person in people:
             services.second_factors_reset(user=person, by=request.user, request=request)
         self.message_user(

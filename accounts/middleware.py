@@ -50,13 +50,13 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        throttle.release_slots(request)
         if request.session.accessed and fully_signed_in(request.user):
-            username = request.user.get_username()
-            if throttle.trusted_device(request, username) is None:
+            if throttle.trusted_device(request, request.user) is None:
                 response.set_cookie(
-                    throttle.DEVICE_COOKIE,
-                    throttle.device_cookie_value(username),
-                    max_age=throttle.DEVICE_COOKIE_DAYS * 86400,
+                    settings.NEWSROOM_TRUSTED_DEVICE_COOKIE,
+                    throttle.device_cookie_value(request.user),
+                    max_age=settings.NEWSROOM_TRUSTED_DEVICE_DAYS * 86400,
                     secure=settings.SESSION_COOKIE_SECURE,
                     httponly=True,
                     samesite="Lax",

@@ -1,13 +1,14 @@
 """Passkeys and security keys (django-otp-webauthn), bound to the host the staff member is signing in on."""
 
 from django.conf import settings
+from django.http.request import split_domain_port
 from django_otp_webauthn.helpers import WebAuthnHelper
 
 
 def relying_party_id(request) -> str:
     """OTP_WEBAUTHN_RP_ID_CALLABLE: the site's host name, unless NEWSROOM_WEBAUTHN_RP_ID names a parent domain.
     The host has passed ALLOWED_HOSTS by the time this is asked."""
-    return settings.NEWSROOM_WEBAUTHN_RP_ID or request.get_host().rsplit(":", 1)[0].strip("[]")
+    return settings.NEWSROOM_WEBAUTHN_RP_ID or split_domain_port(request.get_host())[0]
 
 
 def relying_party_name(request) -> str:

@@ -1,4 +1,4 @@
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -6,9 +6,10 @@ from . import throttle
 from .models import SecurityEvent
 
 
-def _login_failed(sender, credentials, request=None, **kwargs):
+def _logged_in(sender, request=None, **kwargs):
+    """The password was right: the browser's tries are given back."""
     if request is not None:
-        throttle.count_device_failure(request, credentials)
+        throttle.device_allowance_refund(request)
 
 
 def _passkey_saved(sender, instance, created, raw=False, **kwargs):
@@ -22,5 +23,5 @@ def _passkey_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def connect():
-    user_login_failed.connect(_login_failed, dispatch_uid="accounts.login_failed")
+    user_logged_in.connect(_logged_in, dispatch_uid="accounts.logged_in")
     post_save.connect(_passkey_saved, sender=WebAuthnCredential, dispatch_uid="accounts.passkey_saved")

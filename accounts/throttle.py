@@ -18,67 +18,91 @@ import secrets
 from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_username, get_cool_off
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-DEVICE_COOKIE = settings.NEWSROOM_TRUSTED_DEVICE_COOKIE
 DEVICE_SALT = "accounts.trusted-device"
-DEVICE_COOKIE_DAYS = settings.NEWSROOM_TRUSTED_DEVICE_DAYS
+# Tries of the same kind one account may have in flight at once from unknown browsers: one. Without it, parallel
+# guesses would all be checked before the first failure is counted (a password takes a third of a second to hash).
+SLOT_SECONDS = 30
 
 
-def device_cookie_value(username: str) -> str:
-    return signing.dumps({"u": username, "d": secrets.token_hex(8)}, salt=DEVICE_SALT, compress=True)
+def device_cookie_value(user) -> str:
+    """A new trusted-device cookie for `user`: signed, naming the account by id and by a digest of its password,
+    so a changed password (or a reused username) ends every earlier browser's exemption."""
+    token = {"u": user.pk, "p": user.get_session_auth_hash()[:16], "d": secrets.token_hex(8)}
+    return signing.dumps(token, salt=DEVICE_SALT, compress=True)
 
 
-def trusted_device(request, username):
-    """The id of the trusted-device cookie this request carries for `username`, or None."""
-    value = request.COOKIES.get(DEVICE_COOKIE)
-    if not value or not username:
+def _user_named(username):
+    user_model = get_user_model()
+    return user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first() if username else None
+
+
+def trusted_device(request, user):
+    """The id of the trusted-device cookie this request carries for `user` (a user or a username), or None."""
+    value = request.COOKIES.get(settings.NEWSROOM_TRUSTED_DEVICE_COOKIE)
+    if not value or not user:
         return None
     try:
-        token = signing.loads(value, salt=DEVICE_SALT, max_age=timedelta(days=DEVICE_COOKIE_DAYS))
+        token = signing.loads(value, salt=DEVICE_SALT, max_age=timedelta(days=settings.NEWSROOM_TRUSTED_DEVICE_DAYS))
     except signing.BadSignature:
         return None
-    if not isinstance(token, dict) or token.get("u") != username:
+    if isinstance(user, str):
+        user = _user_named(user)
+    if user is None or not isinstance(token, dict) or token.get("u") != user.pk:
+        return None
+    if token.get("p") != user.get_session_auth_hash()[:16]:
         return None
     return token.get("d")
 
 
-def _device_failures_key(device):
-    return f"login-device-failures:{device}"
+def _take(key, limit, window) -> bool:
+    """Count one more try against `key`; whether it is still within `limit`. A cache that cannot be reached
+    allows nothing: the caller then falls back to the stricter rule."""
+    try:
+        if cache.add(key, 1, timeout=window):
+            return 1 <= limit
+        return cache.incr(key) <= limit
+    except Exception:  # noqa: BLE001 - an unreadable allowance is an exhausted one
+        return False
+
+
+def device_allowance(request, user, kind) -> bool:
+    """Whether this request comes from a browser that fully signed in to `user` before and has tries of `kind`
+    ("password", "code") left; the try is counted now, before it is checked (a success gives it back)."""
+    device = trusted_device(request, user)
+    if device is None:
+        return False
+    key = f"login-device:{kind}:{device}"
+    request.trusted_device_keys = {*getattr(request, "trusted_device_keys", ()), key}
+    window = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    return _take(key, settings.NEWSROOM_LOGIN_DEVICE_FAILURES, window)
+
+
+def device_allowance_refund(request) -> None:
+    """A sign-in step succeeded: its tries do not count against the browser."""
+    try:
+        cache.delete_many(list(getattr(request, "trusted_device_keys", ())))
+    except Exception:  # noqa: BLE001, S110 - the tries then stay counted until their window ends
+        pass
 
 
 def from_trusted_device(request, credentials) -> bool:
-    """AXES_WHITELIST_CALLABLE: this attempt comes from a browser that signed in to the account before and has not
-    used up its own allowance. A cache that cannot be read makes no device trusted (the account's count applies)."""
-    device = trusted_device(request, get_client_username(request, credentials))
-    if device is None:
-        return False
-    try:
-        failures = cache.get(_device_failures_key(device), 0)
-    except Exception:  # noqa: BLE001 - an unreadable allowance is an exhausted one
-        return False
-    return failures < settings.NEWSROOM_LOGIN_DEVICE_FAILURES
-
-
-def count_device_failure(request, credentials) -> None:
-    """A wrong password from a trusted device uses up part of that device's own allowance."""
-    device = trusted_device(request, get_client_username(request, credentials))
-    if device is None:
-        return
-    key = _device_failures_key(device)
-    window = int(get_cool_off(request).total_seconds())
-    try:
-        if not cache.add(key, 1, timeout=window):
-            cache.incr(key)
-    except Exception:  # noqa: BLE001, S110 - the allowance is then unreadable, which from_trusted_device refuses
-        pass
+    """AXES_WHITELIST_CALLABLE: this password attempt comes from a browser that signed in to the account before and
+    has not used up its own allowance. Asked more than once per request by django-axes: counted once."""
+    if not hasattr(request, "trusted_device_password"):
+        request.trusted_device_password = device_allowance(
+            request, get_client_username(request, credentials), "password"
+        )
+    return request.trusted_device_password
 
 
 def _delay(failures: int) -> int:
@@ -110,7 +134,33 @@ class AccountThrottleHandler(AxesDatabaseHandler):
 
     def is_locked(self, request, credentials=None) -> bool:
         username = get_client_username(request, credentials)
-        return bool(username) and account_wait(username, getattr(request, "axes_attempt_time", None)) > 0
+        if not username:
+            return False
+        if account_wait(username, getattr(request, "axes_attempt_time", None)) > 0:
+            return True
+        return not reserve_slot(request, f"login-slot:{username}")
+
+
+def reserve_slot(request, key) -> bool:
+    """Whether this request may go ahead as the one try of its kind in flight (see SLOT_SECONDS); given back when
+    the request ends (release_slots). A cache that cannot be reached reserves nothing and lets the try go ahead:
+    the count in the database still holds."""
+    if key in getattr(request, "reserved_slots", ()):
+        return True  # django-axes asks again within the same request
+    try:
+        reserved = cache.add(key, 1, timeout=SLOT_SECONDS)
+    except Exception:  # noqa: BLE001 - see the docstring
+        return True
+    if reserved:
+        request.reserved_slots = [*getattr(request, "reserved_slots", ()), key]
+    return reserved
+
+
+def release_slots(request) -> None:
+    try:
+        cache.delete_many(getattr(request, "reserved_slots", ()))
+    except Exception:  # noqa: BLE001, S110 - a slot left behind ends after SLOT_SECONDS
+        pass
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -6,7 +6,6 @@ import segno
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -63,15 +60,13 @@ def verify(request):
         return redirect(f"{reverse('accounts:security')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            device = match_token(user, form.cleaned_data["code"])
-        if device is not None and not isinstance(device, WebAuthnCredential):
-            otp_login(request, device)
-            if isinstance(device, StaticDevice):
+        step = services.second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
+        if step.device is not None:
+            if isinstance(step.device, StaticDevice):
                 services.security_event_record(
                     user=user, kind=SecurityEvent.Kind.RECOVERY_CODE_USED, actor=user, request=request
                 )
-                left = device.token_set.count()
+                left = step.device.token_set.count()
                 messages.warning(
                     request,
                     ngettext(
@@ -83,10 +78,21 @@ def verify(request):
                 )
                 return redirect(f"{reverse('accounts:security')}?{urlencode({'next': _next(request)})}")
             return redirect(_next(request))
-        form.add_error(
-            "code",
-            _("That code is not right or has expired. Type the code your app shows now, or a recovery code."),
-        )
+        if step.wait_seconds:
+            form.add_error(
+                "code",
+                ngettext(
+                    "Wrong codes have been typed for this account: wait %(count)s second, then type the newest code.",
+                    "Wrong codes have been typed for this account: wait %(count)s seconds, then type the newest code.",
+                    step.wait_seconds,
+                )
+                % {"count": step.wait_seconds},
+            )
+        else:
+            form.add_error(
+                "code",
+                _("That code is not right or has expired. Type the code your app shows now, or a recovery code."),
+            )
     return _page(
         request,
         "accounts/verify.html",
@@ -172,6 +178,9 @@ def recovery_codes(request):
         return HttpResponseNotAllowed(["POST"])
     if (held := _require_verified(request)) is not None:
         return held
+    if not services.has_second_factor(request.user):
+        # Recovery codes stand in for a factor; they are no factor of their own.
+        return redirect("accounts:security")
     return _show_recovery_codes(request)
 
 

@@ -50,8 +50,9 @@ NEXT_DUE_KEY = "pages:next-due"
 CHANGED_AT_KEY = "pages:changed-at"
 NOTHING_DUE = 0
 # On the way to a stored page, a look-up in the database (the next scheduled time, the policy version) waits at most
-# this long, and never on a database this worker found not answering: a frozen database costs cached pages nothing
-# (they keep the last known generation and policy version).
+# this long on an open connection, and never on a database this worker found not answering: a frozen database costs
+# cached pages nothing (they keep the last known generation and policy version). Opening a connection for it is
+# bounded by connect_timeout instead, once per worker (docs/production.md, "When PostgreSQL stops answering").
 LOOKUP_SECONDS = 0.5
 # Query parameters that say where a reader came from, not what they asked for.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")

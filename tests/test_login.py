@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.test import Client, RequestFactory
@@ -41,7 +42,7 @@ def _sign_in_fully(browser, username="hala"):
     assert _login(browser, RIGHT, username=username).status_code == 302
     assert browser.post("/admin/security/verify/", {"code": totp_code(device)}).status_code == 302
     browser.get("/admin/")
-    assert throttle.DEVICE_COOKIE in browser.cookies  # this browser is now known to the account
+    assert settings.NEWSROOM_TRUSTED_DEVICE_COOKIE in browser.cookies  # this browser is now known to the account
     browser.post("/admin/logout/")
 
 
@@ -133,9 +134,9 @@ def test_a_forged_or_foreign_device_cookie_is_no_exemption(client, editor, froze
     other = Client()
     get_user_model().objects.create_user("sami", "sami@example.org", RIGHT, is_staff=True)
     _sign_in_fully(other, username="sami")
-    for value in ["made-up", other.cookies[throttle.DEVICE_COOKIE].value]:
+    for value in ["made-up", other.cookies[settings.NEWSROOM_TRUSTED_DEVICE_COOKIE].value]:
         attacker = Client()
-        attacker.cookies[throttle.DEVICE_COOKIE] = value
+        attacker.cookies[settings.NEWSROOM_TRUSTED_DEVICE_COOKIE] = value
         for _ in range(3):
             _login(attacker, "wrong")
         assert _login(attacker, "wrong").status_code == 429, value
@@ -162,3 +163,29 @@ def test_client_ip_trusts_only_the_configured_proxies(settings, proxies, forward
     settings.NEWSROOM_TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_an_account_has_one_password_try_in_flight_at_a_time(client, editor, frozen):
+    """Guesses sent in parallel would all be checked before the first failure is counted (hashing a password takes
+    a third of a second): while one try for the account is in flight, another gets a 429 at once, unchecked."""
+    from django.core.cache import cache
+
+    cache.add("login-slot:hala", 1, timeout=throttle.SLOT_SECONDS)  # a try from another worker, still hashing
+    refused = _login(client, RIGHT)
+    assert refused.status_code == 429 and refused["Retry-After"] == "1"
+    assert not AccessAttempt.objects.exists()  # not a failure
+    cache.delete("login-slot:hala")
+    assert _login(client, RIGHT).status_code == 302
+    assert _login(Client(), RIGHT).status_code == 302  # the try ended: its slot is free again
+
+
+@pytest.mark.django_db
+def test_changing_the_password_ends_the_browsers_exemption(editor, frozen):
+    browser = Client()
+    _sign_in_fully(browser)
+    editor.set_password("a brand new passphrase")
+    editor.save()
+    for _ in range(3):
+        _login(browser, "wrong")
+    assert _login(browser, "wrong").status_code == 429  # counted like any browser
