@@ -15,10 +15,13 @@ The served benchmark (`make bench`): a realistic newsroom behind gunicorn on 127
 4. Prints a table (req/s, p50, p99, SQL queries per request, bytes), the ratios cached/ceiling and
    uncached/ceiling, and writes it all to bench/results/http-<vendor>-<articles>.json.
 
-Run: make bench   (ARTICLES=100000 for the large run; DATABASE_URL=postgres://… for PostgreSQL)
+Run: make bench   (ARTICLES=100000 for the large run; DATABASE_URL=postgres://… for PostgreSQL). It starts a Redis of its
+own on a free loopback port (BENCH_REDIS_URL names another, which it then empties).
 """
 
 import argparse
+import atexit
+import contextlib
 import json
 import os
 import re
@@ -39,7 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SCRATCH = "newsroom_bench"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+# A Redis of the benchmark's own (started below, on a free loopback port), which it empties between phases; or one
+# named by BENCH_REDIS_URL, which it then empties too.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
 SEARCHES = ["الميادين", "دير الزور", "المزارعون", "أسعار المازوت", "المستشفى الوطني", "مدرسة", "الجسر المعلّق",
             "الكهرباء", "الطحين", "النازحين", "البوكمال", "الحصاد"]  # fmt: skip
 
@@ -213,6 +218,13 @@ def main():
 
     url, vendor = database_url(args)
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    global REDIS_URL
+    if not REDIS_URL:
+        from tests.redis_server import redis_server
+
+        servers = contextlib.ExitStack()
+        atexit.register(servers.close)
+        REDIS_URL = servers.enter_context(redis_server(work))
     static_root, media_root = work / "static", work / "media"
     environment = server_environment(url, static_root, media_root, 0, True)
     os.environ.update({name: environment[name] for name in (
