@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: run test coverage bench-renditions bench-search bench-comments bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages clean
+.PHONY: run test coverage bench-renditions bench-search bench-comments bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -39,11 +39,22 @@ run: messages .env
 system-packages:
 	@.ci/system-packages
 
-test: messages system-packages
+# The W3C's Nu HTML Checker for tests/test_html_validity.py, from npm, run on the machine's Java. The package's install
+# script is not run: it downloads a Java runtime of its own. Without it the test is skipped, and fails under CI.
+VNU_VERSION := 26.9.27
+VNU_STAMP := .tools/vnu/.installed-$(VNU_VERSION)
+html-checker: $(VNU_STAMP)
+$(VNU_STAMP):
+	@if ! command -v npm >/dev/null; then echo "npm is missing: cannot install vnu-jar for the HTML checks." >&2; \
+	elif npm install --prefix .tools/vnu --save-exact --ignore-scripts --no-audit --no-fund --loglevel=error \
+		vnu-jar@$(VNU_VERSION); then touch $@; \
+	else echo "Could not install vnu-jar $(VNU_VERSION) in .tools/vnu/." >&2; fi
+
+test: messages system-packages html-checker
 	$(BIN)/pytest
 
 # The suite with branch coverage (a report, not a gate).
-coverage: messages system-packages
+coverage: messages system-packages html-checker
 	$(BIN)/coverage run -m pytest -q
 	$(BIN)/coverage report
 
@@ -89,4 +100,4 @@ migrations-check: setup
 	$(MANAGE_TOOLS) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .tools

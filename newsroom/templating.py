@@ -85,9 +85,24 @@ def date(value, format_name=None):
         return ""
 
 
+_MINUTE = datetime.timedelta(minutes=1)
+
+
 def isoformat(value):
-    """A date or time for a `datetime` attribute (what `date:"c"` gives, for less)."""
-    return localtime(value).isoformat() if value else ""
+    """
+    A date or time for a `datetime` attribute: what `date:"c"` gives, for less, to the second. HTML allows at most
+    three digits of a fraction of a second and an offset in whole minutes: a zone's local mean time before its
+    first standard offset (Damascus was +02:25:12 until 1920) is written in UTC instead, the same instant.
+    """
+    if not value:
+        return ""
+    value = localtime(value)
+    if not isinstance(value, datetime.datetime):
+        return value.isoformat()  # a date
+    offset = value.utcoffset()
+    if offset is not None and offset % _MINUTE:
+        value = value.astimezone(datetime.UTC)
+    return value.isoformat(timespec="seconds")
 
 
 def local_digits(value):

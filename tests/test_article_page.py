@@ -190,13 +190,44 @@ def test_the_date_filter_gives_what_djangos_gives(value, format_name, language, 
     assert mine == django
 
 
+# What a `<time datetime>` accepts (HTML's valid global date and time string, local date and time string and date
+# string): at most three digits of a second's fraction, an offset in whole minutes.
+HTML_DATETIME = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)?)?")
+
+
+@pytest.mark.parametrize("zone", ["Asia/Damascus", "UTC", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham"])
 @pytest.mark.parametrize("value", [
     datetime(2019, 3, 23, 23, 30, tzinfo=UTC),  # the next day in Damascus
     datetime(2026, 11, 25, 6, 0, 0, 123456, tzinfo=UTC),
+    datetime(2026, 12, 2, 2, 44, 6, 999999, tzinfo=UTC),  # truncated by timespec, never rounded up
+    datetime(2026, 7, 1, 12, 0, 0, 500, tzinfo=timezone.get_fixed_timezone(-4 * 60)),
+    datetime(2026, 11, 25, 6, 0, 0, 123456),  # noqa: DTZ001 - naive: written as it is, with no offset
+    date(2024, 2, 29),
     None,
+    "",
 ])  # fmt: skip
-def test_isoformat_gives_what_the_date_filter_gives_for_datetime_attributes(value, settings):
-    settings.TIME_ZONE = "Asia/Damascus"
+def test_isoformat_gives_what_the_date_filter_gives_to_the_second(value, zone, settings):
+    """`isoformat` writes what `date:"c"` writes without the microseconds (which no `<time datetime>` accepts):
+    the newsroom's local time, seconds kept, offset in hours and minutes."""
+    settings.TIME_ZONE = zone
     mine = engines["jinja2"].from_string("{{ value|isoformat }}").render({"value": value})
     django = Template("{{ value|date:'c' }}").render(Context({"value": value}))
-    assert mine == django
+    assert mine == re.sub(r"\.\d+", "", django)
+    if value in (None, ""):
+        assert mine == ""
+    else:
+        assert HTML_DATETIME.fullmatch(mine), mine
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        assert mine == timezone.localtime(value).isoformat(timespec="seconds")
+        assert datetime.fromisoformat(mine) == value.replace(microsecond=0)
+
+
+def test_isoformat_writes_a_local_mean_time_in_utc(settings):
+    """Before 1920 Damascus kept its local mean time, 2:25:12 ahead of UTC: HTML has no seconds in an offset, so the
+    same instant is written in UTC."""
+    settings.TIME_ZONE = "Asia/Damascus"
+    value = datetime(1919, 6, 1, 9, 0, 0, 250000, tzinfo=UTC)
+    mine = engines["jinja2"].from_string("{{ value|isoformat }}").render({"value": value})
+    assert timezone.localtime(value).utcoffset() == timedelta(hours=2, minutes=25, seconds=12)
+    assert mine == "1919-06-01T09:00:00+00:00"
+    assert HTML_DATETIME.fullmatch(mine)
