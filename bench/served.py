@@ -15,8 +15,8 @@ The served benchmark (`make bench`): a realistic newsroom behind gunicorn on 127
 4. Prints a table (req/s, p50, p99, SQL queries per request, bytes), the ratios cached/ceiling and
    uncached/ceiling, and writes it all to bench/results/http-<vendor>-<articles>.json.
 
-Run: make bench   (ARTICLES=100000 for the large run; DATABASE_URL=postgres://… for PostgreSQL). It starts a Redis of its
-own on a free loopback port (BENCH_REDIS_URL names another, which it then empties).
+Run: make bench   (ARTICLES=100000 for the large run; DATABASE_URL=postgres://… for PostgreSQL).
+It starts a Redis of its own on a free loopback port (BENCH_REDIS_URL names another, which it then empties).
 """
 
 import argparse
