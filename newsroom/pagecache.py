@@ -3,9 +3,10 @@ The shared page cache: anonymous GETs of public pages are answered from the cach
 local memory otherwise), without sessions, CSRF, authentication or a single SQL query.
 
 Correct while fast:
-- Only staff bypass it: a session cookie with the staff marker that matches it (newsroom/staff.py). Any other
-  request, a bare or forged session cookie included, is a reader's. A page is stored only as a 200 that sets no
-  cookie and is not marked private or no-cache (previews, the cookie settings page and the token endpoint are).
+- Only staff bypass it: a session cookie with the unexpired staff marker that matches it (newsroom/staff.py). Any
+  other request, a bare or forged session cookie or an expired marker included, is a reader's. A page is stored
+  only as a 200 that sets no cookie and is not marked private or no-cache (previews, the cookie settings page and
+  the token endpoint are).
 - The key holds the reader's consent variant (consent/state.py: one of six strings), the host, the path and the
   query without tracking parameters: unrelated cookies neither split nor bypass the cache.
 - Every key holds the build the page was drawn by (`build_id()`): during a rolling release, a worker of the new

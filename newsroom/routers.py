@@ -1,7 +1,7 @@
 """
 An optional read replica (DATABASE_REPLICA_URL) for what anonymous readers ask for: their GETs read from the
 replica, everything else (writes, staff, forms) uses the primary. Staff are told apart exactly as the page cache
-tells them (newsroom/staff.py): a session cookie alone is a reader's.
+tells them (newsroom/staff.py): a session cookie alone, or with an expired marker, is a reader's.
 
 A reader never writes during a GET, but a page drawn from a lagging replica just after a change would show the old
 state and be stored under the new generation of the page cache, staying stale until it expires. So for

@@ -1,6 +1,7 @@
 """The nginx recipe of docs/production.md, run as shipped (docs/nginx/, only its addresses and paths changed) by
-Debian's nginx in front of a live server: only a real staff session bypasses nginx's micro-cache. A bare, forged
-or borrowed pair of cookies is a reader's request, answered from nginx's copy without reaching the application."""
+Debian's nginx in front of a live server: only a real staff session bypasses nginx's micro-cache. A bare, forged,
+borrowed or expired pair of cookies is a reader's request, answered from nginx's copy without reaching the
+application."""
 
 import contextlib
 import grp
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils.crypto import salted_hmac
@@ -65,6 +67,9 @@ def site_config(*, listen, upstream, cache, key_file):
         "proxy_cache_path /var/cache/nginx/newsroom ": f'proxy_cache_path "{cache}" ',
         "include /etc/nginx/newsroom-staff-key.conf;": f'include "{key_file}";',
         "js_path /etc/nginx/njs/;": f'js_path "{RECIPE}/";',
+        "js_var $newsroom_session_cookie_age 28800;": (
+            f"js_var $newsroom_session_cookie_age {settings.SESSION_COOKIE_AGE};"
+        ),
     }
     for shipped, here in replacements.items():
         assert text.count(shipped) == 1, f"docs/nginx/newsroom.conf no longer holds {shipped!r}"
@@ -217,19 +222,29 @@ def staff_cookies():
     sign_in(client, editor)
     assert client.get("/admin/").status_code == 200
     session_key, marker = client.cookies["sessionid"].value, client.cookies[STAFF_COOKIE].value
-    assert marker == staff_marker(session_key)
+    assert marker == staff_marker(session_key, expiry_of(marker))
     return session_key, marker
 
 
+def expiry_of(marker):
+    """The `<expires>` of a marker `<expires>.<hmac>`."""
+    return int(marker.partition(".")[0])
+
+
+def in_an_hour():
+    return int(time.time()) + 3600
+
+
 def test_the_marker_is_keyed_as_nginx_checks_it(marker_key, settings):
-    """Django's salted_hmac under NEWSROOM_STAFF_MARKER_KEY, which is what docs/nginx/newsroom_staff.js computes:
-    HMAC-SHA256 of the session key, keyed with sha256(salt + key). Not SECRET_KEY, which nginx does not hold."""
-    session_key = "k" * 32
+    """`<expires>.<hmac>`: Django's salted_hmac under NEWSROOM_STAFF_MARKER_KEY, which is what
+    docs/nginx/newsroom_staff.js computes: HMAC-SHA256 of `<session key>.<expires>`, keyed with sha256(salt + key).
+    Not SECRET_KEY, which nginx does not hold."""
+    session_key, expires = "k" * 32, 1_900_000_000
     derived = hashlib.sha256(b"newsroom.staff.marker" + marker_key.encode()).digest()
-    assert staff_marker(session_key) == hmac.new(derived, session_key.encode(), hashlib.sha256).hexdigest()
-    assert (
-        staff_marker(session_key) != salted_hmac("newsroom.staff.marker", session_key, algorithm="sha256").hexdigest()
-    )
+    signature = hmac.new(derived, f"{session_key}.{expires}".encode(), hashlib.sha256).hexdigest()
+    assert staff_marker(session_key, expires) == f"{expires}.{signature}"
+    unkeyed = salted_hmac("newsroom.staff.marker", f"{session_key}.{expires}", algorithm="sha256").hexdigest()
+    assert staff_marker(session_key, expires) != f"{expires}.{unkeyed}"
     assert settings.SECRET_KEY != marker_key
 
 
@@ -248,20 +263,46 @@ def test_a_reader_is_served_nginxs_copy_the_second_time(nginx, article):
         "sessionid=x",
         f"sessionid=x; {STAFF_COOKIE}=forged",
         f"sessionid=x; {STAFF_COOKIE}=" + "0" * 64,
+        f"sessionid=x; {STAFF_COOKIE}=1900000000." + "0" * 64,
         "borrowed",  # a real marker, of another session
         "marker alone",
         "another key",  # the right shape, made with a key that is not nginx's
+        "expired",  # correctly signed, a second ago
+        "too far ahead",  # correctly signed, further ahead than any session cookie lasts
+        "hmac alone",
+        "leading zero",  # a second spelling of the signed time
     ],
-    ids=["bare session", "forged marker", "forged hex marker", "borrowed marker", "marker alone", "another key"],
+    ids=[
+        "bare session",
+        "forged marker",
+        "forged hex marker",
+        "forged timed marker",
+        "borrowed marker",
+        "marker alone",
+        "another key",
+        "expired",
+        "too far ahead",
+        "hmac alone",
+        "leading zero",
+    ],
 )
 def test_cookies_without_a_real_staff_session_are_served_nginxs_copy(nginx, cached, cookie):
     if cookie == "borrowed":
-        cookie = f"sessionid=x; {STAFF_COOKIE}={staff_marker('another-session')}"
+        cookie = f"sessionid=x; {STAFF_COOKIE}={staff_marker('another-session', in_an_hour())}"
     elif cookie == "marker alone":
-        cookie = f"{STAFF_COOKIE}={staff_marker('x')}"
+        cookie = f"{STAFF_COOKIE}={staff_marker('x', in_an_hour())}"
     elif cookie == "another key":
-        forged = salted_hmac("newsroom.staff.marker", "x", secret="a key nginx does not hold", algorithm="sha256")
-        cookie = f"sessionid=x; {STAFF_COOKIE}={forged.hexdigest()}"
+        expires = in_an_hour()
+        forged = salted_hmac("newsroom.staff.marker", f"x.{expires}", secret="not nginx's key", algorithm="sha256")
+        cookie = f"sessionid=x; {STAFF_COOKIE}={expires}.{forged.hexdigest()}"
+    elif cookie == "expired":
+        cookie = f"sessionid=x; {STAFF_COOKIE}={staff_marker('x', time.time() - 1)}"
+    elif cookie == "too far ahead":
+        cookie = f"sessionid=x; {STAFF_COOKIE}={staff_marker('x', time.time() + settings.SESSION_COOKIE_AGE + 3600)}"
+    elif cookie == "hmac alone":
+        cookie = f"sessionid=x; {STAFF_COOKIE}={staff_marker('x', in_an_hour()).partition('.')[2]}"
+    elif cookie == "leading zero":
+        cookie = f"sessionid=x; {STAFF_COOKIE}=0{staff_marker('x', in_an_hour())}"
     status, headers, text = nginx.get(cached, cookie=cookie)
     assert status == 200 and headers["X-Micro-Cache"] == "HIT", nginx.log()
     assert HEADLINE in text and CORRECTED not in text
@@ -270,7 +311,7 @@ def test_cookies_without_a_real_staff_session_are_served_nginxs_copy(nginx, cach
 def test_a_forged_pair_on_an_uncached_page_stores_the_readers_page(nginx, article):
     """nginx asks the application, which treats the forger as a reader too, and stores the page for everyone."""
     url = article.get_absolute_url()
-    forged = f"sessionid={'k' * 32}; {STAFF_COOKIE}={staff_marker('another-session')}"
+    forged = f"sessionid={'k' * 32}; {STAFF_COOKIE}={staff_marker('another-session', in_an_hour())}"
     status, headers, text = nginx.get(url, cookie=forged)
     assert status == 200 and headers["X-Micro-Cache"] == "MISS" and headers["X-Page-Cache"] == "miss"
     assert "Set-Cookie" not in headers
@@ -307,3 +348,55 @@ def test_nginx_with_another_key_never_stores_what_staff_are_shown(live_server, p
         assert status == 200 and headers["X-Micro-Cache"] == "MISS" and headers["X-Page-Cache"] == "bypass"
         status, headers, _ = nginx.get(url)
         assert status == 200 and headers["X-Micro-Cache"] == "MISS" and headers["X-Page-Cache"] == "miss"
+
+
+def test_nginx_checks_the_time_as_the_application_signs_it(nginx, cached, staff_cookies):
+    """A marker the application would make for this session, for any time still ahead, bypasses nginx: both sides
+    sign `<session key>.<expires>` alike."""
+    session_key, _ = staff_cookies
+    marker = staff_marker(session_key, time.time() + settings.SESSION_COOKIE_AGE)
+    status, headers, text = nginx.get(cached, cookie=f"sessionid={session_key}; {STAFF_COOKIE}={marker}")
+    assert status == 200 and headers["X-Micro-Cache"] == "BYPASS", nginx.log()
+    assert CORRECTED in text
+
+
+def test_a_correctly_signed_marker_whose_time_has_passed_is_a_readers(nginx, cached, staff_cookies):
+    """The real session's key, signed with the right key, but a time gone by: nginx's copy."""
+    session_key, _ = staff_cookies
+    for expires in (time.time() - 1, 1):
+        marker = staff_marker(session_key, expires)
+        status, headers, text = nginx.get(cached, cookie=f"sessionid={session_key}; {STAFF_COOKIE}={marker}")
+        assert status == 200 and headers["X-Micro-Cache"] == "HIT", nginx.log()
+        assert HEADLINE in text and CORRECTED not in text
+
+
+@pytest.mark.parametrize("change", [1, 3600, -60])
+def test_a_staff_marker_whose_time_was_changed_is_a_readers(nginx, cached, staff_cookies, change):
+    """The hmac kept, the time moved (to stretch the marker's life, or otherwise): it no longer matches."""
+    session_key, marker = staff_cookies
+    tampered = f"{expiry_of(marker) + change}.{marker.partition('.')[2]}"
+    status, headers, text = nginx.get(cached, cookie=f"sessionid={session_key}; {STAFF_COOKIE}={tampered}")
+    assert status == 200 and headers["X-Micro-Cache"] == "HIT" and CORRECTED not in text, nginx.log()
+
+
+def test_a_real_staff_pair_is_a_readers_once_its_session_cookie_has_expired(
+    live_server, privacy_policy, article, marker_key, settings
+):
+    """A pair kept after its session ended (a logout, a deleted session, former staff) bypasses nginx no longer
+    than the session cookie would have lasted. nginx's own clock decides, so the session here lasts seconds."""
+    settings.SESSION_COOKIE_AGE = 3
+    with running_nginx(live_server, marker_key) as nginx:
+        url = article.get_absolute_url()
+        assert nginx.get(url)[1]["X-Micro-Cache"] == "MISS"
+        editor = get_user_model().objects.create_user("hala", "hala@example.org", "a passphrase", is_staff=True)
+        client = Client()
+        sign_in(client, editor)
+        client.get("/admin/")
+        marker = client.cookies[STAFF_COOKIE].value
+        cookie = f"sessionid={client.cookies['sessionid'].value}; {STAFF_COOKIE}={marker}"
+        client.post("/admin/logout/")
+        assert nginx.get(url, cookie=cookie)[1]["X-Micro-Cache"] == "BYPASS", nginx.log()
+        while time.time() <= expiry_of(marker) + 0.1:
+            time.sleep(0.1)
+        status, headers, text = nginx.get(url, cookie=cookie)
+        assert status == 200 and headers["X-Micro-Cache"] == "HIT" and HEADLINE in text, nginx.log()

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import time_machine
@@ -44,8 +45,14 @@ def test_anonymous_gets_read_from_the_replica(with_replica):
 def test_posts_and_staff_use_the_primary(with_replica):
     assert read_database(RequestFactory().post("/cookies/"))["read"] == "default"
     staff = RequestFactory().get("/")
-    staff.COOKIES.update({"sessionid": "abc", STAFF_COOKIE: staff_marker("abc")})  # newsroom/staff.py
+    in_an_hour = int(time.time()) + 3600
+    staff.COOKIES.update({"sessionid": "abc", STAFF_COOKIE: staff_marker("abc", in_an_hour)})  # newsroom/staff.py
     assert read_database(staff)["read"] == "default"
+    # Once its time has passed, or with the time changed, the same pair is a reader's.
+    staff.COOKIES[STAFF_COOKIE] = staff_marker("abc", time.time() - 1)
+    assert read_database(staff)["read"] == "replica"
+    staff.COOKIES[STAFF_COOKIE] = staff_marker("abc", in_an_hour).replace(str(in_an_hour), str(in_an_hour + 60))
+    assert read_database(staff)["read"] == "replica"
     # Outside a request (commands, the admin's background work) too.
     assert ReplicaRouter().db_for_read(Article) == "default"
 
