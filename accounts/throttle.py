@@ -157,8 +157,11 @@ def reserve_slot(request, key) -> bool:
 
 
 def release_slots(request) -> None:
+    slots = getattr(request, "reserved_slots", ())
+    if not slots:
+        return  # every request passes here: no cache call for the ones that tried no password
     try:
-        cache.delete_many(getattr(request, "reserved_slots", ()))
+        cache.delete_many(slots)
     except Exception:  # noqa: BLE001, S110 - a slot left behind ends after SLOT_SECONDS
         pass
 
