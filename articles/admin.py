@@ -182,7 +182,6 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
-
 # The workflow buttons of the article form: the POSTed value → the service it calls.
 WORKFLOW_ACTIONS = {
     "submit": services.article_submit,
