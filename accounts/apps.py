@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff accounts")
 
     def ready(self):
-        from newsroom import staff
+        from core import staff
 
         from . import checks, signal_handlers  # noqa: F401 - checks registers the deployment check
         from .middleware import second_factor_passed

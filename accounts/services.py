@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newsroom.client_ip import client_ip
+from core.client_ip import client_ip
 
 from . import throttle
 from .models import SecurityEvent

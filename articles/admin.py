@@ -13,25 +13,11 @@ from js_asset import Media as JsMedia
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationStackedInline
 from taggit.models import Tag as TaggitTag
 
-from newsroom.arabic import normalize_arabic
+from core.admin import TIPTAP_STYLE_HASH, ContentDirectionMixin
+from core.arabic import normalize_arabic
 
 from . import images, services
 from .models import Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Section, Tag
-
-
-class ContentDirectionMixin:
-    """A field's text direction follows the language of its content, not the admin's: Arabic columns are right to
-    left and English ones left to right, whatever language the interface is in (static/css/admin.css does the
-    same for the rich-text editor, whose attributes stay on a hidden textarea)."""
-
-    directions = {"ar": "rtl", "en": "ltr"}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        language = db_field.name.rpartition("_")[2]
-        if field is not None and language in self.directions:
-            field.widget.attrs.update({"dir": self.directions[language], "lang": language})
-        return field
 
 
 @admin.register(Section)
@@ -195,10 +181,6 @@ class ArticleForm(forms.ModelForm):
             self.instance.version = current["version"] + 1
         return cleaned
 
-
-# The rich-text editor (Tiptap) injects one fixed <style> element; the article form's CSP admits exactly that
-# element by its hash, and nothing else inline. A new editor version with other CSS fails the browser test.
-TIPTAP_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 # The workflow buttons of the article form: the POSTed value → the service it calls.
 WORKFLOW_ACTIONS = {

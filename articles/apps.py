@@ -7,6 +7,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from core import pagecache
+
+        from .models import next_scheduled_time
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers(self)
+        # A scheduled article appears on cached pages the moment it comes due, with no write.
+        pagecache.register_next_due(next_scheduled_time)

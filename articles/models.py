@@ -18,8 +18,9 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from newsroom.addresses import cached_reverse
-from newsroom.arabic import index_document, normalize_arabic, search_terms, tag_key, unicode_slug
+from core.addresses import cached_reverse
+from core.arabic import index_document, normalize_arabic, search_terms, tag_key, unicode_slug
+from core.fields import user_reference
 
 from .sanitize import clean_body, sanitize_saved_translations
 
@@ -53,20 +54,6 @@ BODY_EXTENSIONS = {
     "Image": True,
     "Caption": True,
 }
-
-
-def user_reference(verbose_name, *, editable=True, help_text=""):
-    """Who did something (uploaded, created, moderated…): kept as a plain reference that outlives the account."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=editable,
-        related_name="+",
-        help_text=help_text,
-    )
 
 
 def required_in_arabic(field, *, name, message):
@@ -539,7 +526,7 @@ class Article(SlugFromArabicMixin, models.Model):
         _("search index"),
         editable=False,
         default="",
-        help_text=_("The stems every word of the article is found by (newsroom.arabic.index_document)."),
+        help_text=_("The stems every word of the article is found by (core.arabic.index_document)."),
     )
     version = models.PositiveIntegerField(
         _("version"),
@@ -758,3 +745,14 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+def next_scheduled_time():
+    """When the next scheduled article comes due (a POSIX time), or None: the page cache asks (core/pagecache.py)."""
+    due = (
+        Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return due.timestamp() if due else None

@@ -15,7 +15,7 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.pagecache import pages_changed_on_commit
+from core.pagecache import pages_changed_on_commit
 
 from . import images
 from .models import (

@@ -29,9 +29,9 @@ def _unseen(instance):
 
 
 def purge_pages(sender, instance=None, raw=False, **kwargs):
-    """Anything readers see has changed: every cached page is stale once the change commits (newsroom/pagecache.py)."""
+    """Anything readers see has changed: every cached page is stale once the change commits (core/pagecache.py)."""
     if not raw and not _unseen(instance):
-        from newsroom.pagecache import pages_changed_on_commit
+        from core.pagecache import pages_changed_on_commit
 
         pages_changed_on_commit()
 

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from jinja2 import pass_context
 
-from newsroom.arabic import search_terms
+from core.arabic import search_terms
 
 from .models import Section
 from .sanitize import clean_body

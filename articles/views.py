@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
@@ -8,10 +10,10 @@ from django.utils.translation import get_language, override
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from newsroom.arabic import search_terms
+from core.arabic import search_terms
 
 from .loading import attach_page_parts, related_articles
-from .models import SEARCH_CANDIDATES, Article, Author, Section, Tag
+from .models import LONG_TEXT_FIELDS, SEARCH_CANDIDATES, Article, Author, Section, Tag
 from .pagination import UncountedPaginator
 
 
@@ -172,3 +174,47 @@ class ArticlePreviewView(LoginRequiredMixin, ArticlePageMixin, DetailView):
         response = super().render_to_response(context, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+class HomeView(PublishedArticlesMixin, ListView):
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+    paginate_by = 20
+    paginator_class = UncountedPaginator  # no count of the whole archive on every visit
+
+    def get_context_data(self, **kwargs):
+        # The sections, without a count of their articles: counting reads the whole archive on every visit to the
+        # front page (110 ms at 100,000 articles, bench/README.md), for a number readers do not come for.
+        sections = list(Section.objects.all())
+        context = super().get_context_data(sections=sections, **kwargs)
+        if not context["page_obj"].has_previous():
+            context["section_blocks"] = self.section_blocks(sections)
+        return context
+
+    def section_blocks(self, sections, per_section=3):
+        """The newest few articles of each section, in one query: on PostgreSQL one small index scan per section,
+        glued with UNION ALL (the cost does not grow with the archive); elsewhere a window function numbers them
+        per section."""
+        visible = Article.objects.published().translated(get_language()).defer(*LONG_TEXT_FIELDS)
+        if connection.features.supports_slicing_ordering_in_compound and sections:
+            parts = [
+                visible.filter(section_id=section.pk).order_by("-published_at", "-id")[:per_section]
+                for section in sections
+            ]
+            newest = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        else:
+            newest = (
+                visible.annotate(
+                    place=Window(
+                        RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("id").desc()]
+                    )
+                )
+                .filter(place__lte=per_section)
+                .order_by("section_id", "place")
+            )
+        by_section = {}
+        for article in newest:
+            by_section.setdefault(article.section_id, []).append(article)
+        for articles in by_section.values():
+            articles.sort(key=lambda article: (article.published_at, article.pk), reverse=True)
+        return [(section, by_section[section.pk]) for section in sections if section.pk in by_section]

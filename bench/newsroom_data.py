@@ -114,7 +114,7 @@ CHUNK = 1000
 def _article_rows(chunk):
     """Generate `count` articles from number `start` on (in a worker process): their text fields, computed search
     columns, and which section, photo, authors and tags they get (as indexes into the lists the caller holds)."""
-    from newsroom.arabic import index_document, normalize_arabic, unicode_slug
+    from core.arabic import index_document, normalize_arabic, unicode_slug
 
     start, count, total, seed_value, tag_count = chunk
     rng = random.Random(seed_value)  # noqa: S311 - generated test data, not secrets
@@ -162,8 +162,8 @@ def seed(*, articles, rng=None, progress=True):
     from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggedArticle
     from articles.services import image_store
     from comments.models import Comment
-    from newsroom.arabic import normalize_arabic, tag_key, unicode_slug
-    from newsroom.pagecache import pages_changed
+    from core.arabic import normalize_arabic, tag_key, unicode_slug
+    from core.pagecache import pages_changed
     from tests import photos
 
     rng = rng or random.Random(2026)  # noqa: S311 - generated test data, not secrets

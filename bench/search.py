@@ -72,7 +72,7 @@ def main():
         from django.utils import timezone
 
         from articles.models import Article, Section
-        from newsroom.arabic import index_document, normalize_arabic
+        from core.arabic import index_document, normalize_arabic
 
         call_command("migrate", verbosity=0)
         section = Section.objects.create(name_ar="تقارير")

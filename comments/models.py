@@ -3,8 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import user_reference
-from newsroom.arabic import normalize_arabic
+from core.arabic import normalize_arabic
+from core.fields import user_reference
 
 
 class CommentQuerySet(models.QuerySet):

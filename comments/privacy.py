@@ -8,7 +8,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from newsroom.pagecache import pages_changed_on_commit
+from core.pagecache import pages_changed_on_commit
 
 from .models import Comment, PrivacyRequest
 

@@ -2,7 +2,7 @@
 
 import re
 
-from newsroom.arabic import normalize_arabic
+from core.arabic import normalize_arabic
 
 from .models import BlockedWord, Comment
 

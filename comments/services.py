@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from newsroom.pagecache import pages_changed_on_commit
+from core.pagecache import pages_changed_on_commit
 
 from .models import Comment
 

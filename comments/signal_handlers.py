@@ -1,4 +1,4 @@
-from newsroom.pagecache import pages_changed_on_commit
+from core.pagecache import pages_changed_on_commit
 
 
 def comment_deleted(sender, instance, **kwargs):

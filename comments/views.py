@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetailView
-from newsroom.client_ip import client_ip
-from newsroom.ratelimit import over_limit
+from core.client_ip import client_ip
+from core.ratelimit import over_limit
 
 from . import privacy, services
 from .forms import CommentForm, PrivacyRequestForm, form_token

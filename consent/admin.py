@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from js_asset import Media as JsMedia
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from articles.admin import TIPTAP_STYLE_HASH, ContentDirectionMixin
+from core.admin import TIPTAP_STYLE_HASH, ContentDirectionMixin
 
 from .models import ConsentRecord, PolicyVersion
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext, ngettext, pgettext
 
-from newsroom.staff import STAFF_COOKIE
+from core.staff import STAFF_COOKIE
 
 ANALYTICS = "analytics"
 EMBEDS = "embeds"

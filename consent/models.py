@@ -77,7 +77,7 @@ class PolicyVersion(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{reverse('privacy')}?version={self.number}"
+        return f"{reverse('consent:policy')}?version={self.number}"
 
     def clean(self):
         """Versions follow each other in time, so the one in force is always the highest number whose time has come:

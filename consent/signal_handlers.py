@@ -13,7 +13,7 @@ def policy_changed(sender, instance, raw=False, **kwargs):
         forget_policy_version()
         # And again once committed: a reader served in between may have cached the number from before.
         transaction.on_commit(forget_policy_version)
-        from newsroom.pagecache import pages_changed_on_commit
+        from core.pagecache import pages_changed_on_commit
 
         pages_changed_on_commit()
 

@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from newsroom.client_ip import client_ip
-from newsroom.ratelimit import over_limit
+from core.client_ip import client_ip
+from core.ratelimit import over_limit
 
 from . import services
 from .categories import categories

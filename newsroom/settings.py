@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "core",
     "newsroom",
     "articles",
     "comments",
@@ -81,15 +82,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    # The language comes from the URL alone (newsroom/middleware.py says why this replaces LocaleMiddleware).
-    "newsroom.middleware.UrlLanguageMiddleware",
+    # The language comes from the URL alone (core/middleware.py says why this replaces LocaleMiddleware).
+    "core.middleware.UrlLanguageMiddleware",
     # A request that is not UTF-8 gets a 400 page in the URL's language before anything reads it.
-    "newsroom.middleware.RequestEncodingMiddleware",
+    "core.middleware.RequestEncodingMiddleware",
     # Anonymous GETs are answered here from the shared cache, before sessions, CSRF and authentication; a database
-    # outage becomes an Arabic 503 (newsroom/pagecache.py, newsroom/middleware.py).
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
-    "newsroom.pagecache.PageCacheMiddleware",
-    "newsroom.routers.ReplicaReadsMiddleware",
+    # outage becomes an Arabic 503 (core/pagecache.py, core/middleware.py).
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "core.pagecache.PageCacheMiddleware",
+    "core.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,8 +100,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     # After authentication and the second factor: marks a staff session for the page cache and the replica router
-    # (newsroom/staff.py), which let only a marked session bypass them.
-    "newsroom.staff.StaffMarkerMiddleware",
+    # (core/staff.py), which let only a marked session bypass them.
+    "core.staff.StaffMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Pages that show the cookie banner say they depend on the Global Privacy Control header.
@@ -149,7 +150,7 @@ TEMPLATES = [
 
 # Database: SQLite by default so `make run` needs nothing installed; PostgreSQL in production via DATABASE_URL.
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# PostgreSQL through our backend (newsroom/postgresql/): while a request is served, any one wait for the server gives
+# PostgreSQL through our backend (core/postgresql/): while a request is served, any one wait for the server gives
 # up after query_timeout seconds (0: never; migrations and commands have no limit), and a worker that met a database
 # not answering leaves it alone for unanswered_pause seconds, answering with the 503 page at once meanwhile.
 DATABASE_DEADLINE_OPTIONS = {
@@ -177,13 +178,13 @@ else:
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=3)
     )
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
+        DATABASES["default"]["ENGINE"] = "core.postgresql"
         DATABASES["default"]["OPTIONS"].update(DATABASE_DEADLINE_OPTIONS)
     # Parameters sent apart from the SQL, so psycopg prepares a statement the fifth time a connection runs it: the
     # server stops planning the article page's queries on every visit (bench/README.md). Turn it off behind a
     # pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool("DJANGO_DB_SERVER_SIDE_BINDING", default=True)
-# An optional read replica for anonymous readers' GETs (newsroom/routers.py); the primary takes everything else.
+# An optional read replica for anonymous readers' GETs (core/routers.py); the primary takes everything else.
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
         **env.db_url("DATABASE_REPLICA_URL"),
@@ -196,10 +197,10 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         "TEST": {"MIRROR": "default"},
     }
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["replica"]["ENGINE"] = "newsroom.postgresql"
+        DATABASES["replica"]["ENGINE"] = "core.postgresql"
         DATABASES["replica"]["OPTIONS"].update(DATABASE_DEADLINE_OPTIONS)
-DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
-# For this long after a change readers' pages are drawn from the primary (newsroom/routers.py): at least the
+DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+# For this long after a change readers' pages are drawn from the primary (core/routers.py): at least the
 # replica's worst lag.
 NEWSROOM_REPLICA_LAG_SECONDS = env.int("NEWSROOM_REPLICA_LAG_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -208,8 +209,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache with a circuit breaker (newsroom/cache.py).
-            "BACKEND": "newsroom.cache.SharedCache",
+            # Django's Redis cache with a circuit breaker (core/cache.py).
+            "BACKEND": "core.cache.SharedCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
             # Short timeouts: a dead Redis must not hold a reader's request for long; a hanging one is then left
@@ -220,17 +221,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
 
-# The page cache (newsroom/pagecache.py): pages are purged on every change, so this only bounds memory.
+# The page cache (core/pagecache.py): pages are purged on every change, so this only bounds memory.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 # What a stored page was built from (a release's commit, say): pages stored by one build are never served by
-# another. Unset, it is a digest of the templates, catalogs and static files' manifest (newsroom/pagecache.py).
+# another. Unset, it is a digest of the templates, catalogs and static files' manifest (core/pagecache.py).
 NEWSROOM_BUILD_ID = env.str("NEWSROOM_BUILD_ID", default="")
 # What a CDN or an nginx cache in front may do with a page (Cache-Control); browsers always revalidate (ETag).
 NEWSROOM_SHARED_CACHE_SECONDS = env.int("NEWSROOM_SHARED_CACHE_SECONDS", default=60)
 NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS = env.int("NEWSROOM_STALE_WHILE_REVALIDATE_SECONDS", default=30)
 NEWSROOM_STALE_IF_ERROR_SECONDS = env.int("NEWSROOM_STALE_IF_ERROR_SECONDS", default=86400)
-# The staff marker's HMAC key (newsroom/staff.py), shared with nginx so it can tell staff apart without holding
+# The staff marker's HMAC key (core/staff.py), shared with nginx so it can tell staff apart without holding
 # SECRET_KEY (docs/production.md, "nginx with a micro-cache").
 NEWSROOM_STAFF_MARKER_KEY = env.str("NEWSROOM_STAFF_MARKER_KEY", default="") or SECRET_KEY
 # `make bench` only: serve /bench/ceiling, a constant page of this many bytes (0: no such page).
@@ -275,7 +276,7 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "originals": {"BACKEND": "newsroom.storage.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
+    "originals": {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {
         # Hashed, pre-compressed file names in production so static files can be cached for a year.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -445,7 +446,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # An attempt refused while the account waits is not a failure: it neither lengthens the wait nor counts.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_VERBOSE = False
 NEWSROOM_LOGIN_SLOW_AFTER = 3
 NEWSROOM_LOGIN_MAX_DELAY_SECONDS = 120

@@ -38,8 +38,8 @@ from django.utils.translation import (
 )
 from jinja2 import Environment, pass_context
 
-from .addresses import cached_reverse
-from .arabic import arabic_indic_digits, ltr_runs, to_hijri
+from core.addresses import cached_reverse
+from core.arabic import arabic_indic_digits, ltr_runs, to_hijri
 
 # Jinja2 options shared by the site's environment and the catalog extraction, so both read templates alike.
 EXTENSIONS = ["jinja2.ext.i18n"]

@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import seo
 from articles.sitemaps import SITEMAPS
-from consent.views import policy_detail
-
-from . import seo, views
+from articles.views import HomeView
+from core import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -28,8 +28,7 @@ urlpatterns += i18n_patterns(
 
 # Arabic at `/`, English at `/en/`: the language comes from the URL alone, so every page is cacheable as is.
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
-    path("privacy/", policy_detail, name="privacy"),
+    path("", HomeView.as_view(), name="home"),
     path("", include("consent.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
@@ -45,4 +44,4 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A missing page is rendered with the site's masthead, which reads the database: during an outage it becomes the
 # database-down page instead of a 500.
-handler404 = "newsroom.views.page_not_found"
+handler404 = "core.views.page_not_found"

@@ -68,7 +68,7 @@ def _empty_cache():
     from django.core.cache import cache, caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    from newsroom import cache as shared_cache
+    from core import cache as shared_cache
 
     shared_cache._open_until.clear()
     if not isinstance(caches["default"], LocMemCache):
@@ -98,7 +98,7 @@ def page_queries(django_assert_num_queries):
     (which decides whether the cookie banner asks) and the page cache's generation are in the shared cache, and the
     page itself is not (tests/test_consent.py and tests/test_page_cache.py pin what a cold cache costs)."""
     from consent.state import current_policy_version
-    from newsroom.pagecache import pages_changed
+    from core.pagecache import pages_changed
 
     current_policy_version()
     pages_changed()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import clear_script_prefix, path, reverse, set_script_prefix
 from django.utils.translation import override
 
-from newsroom.addresses import cached_reverse
+from core.addresses import cached_reverse
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])

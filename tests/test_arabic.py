@@ -1,8 +1,8 @@
-"""The Arabic text utilities (newsroom.arabic)."""
+"""The Arabic text utilities (core.arabic)."""
 
 import pytest
 
-from newsroom.arabic import ltr_runs, normalize_arabic, tag_key, unicode_slug
+from core.arabic import ltr_runs, normalize_arabic, tag_key, unicode_slug
 
 
 @pytest.mark.parametrize(

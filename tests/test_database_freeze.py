@@ -1,7 +1,7 @@
 """
 A PostgreSQL server that hangs instead of refusing: its processes stopped (SIGSTOP), as a full disk, a stuck storage
 volume or a network partition look to the site. Its kernel still accepts connections and acknowledges queries, so
-only the client can give up (newsroom/postgresql/deadline.py).
+only the client can give up (core/postgresql/deadline.py).
 
 The tests freeze a PostgreSQL cluster of their own (initdb into a temporary directory, a free loopback port, never
 the shared server), so they run in the SQLite and the PostgreSQL runs of the suite alike. The last one serves the
@@ -31,7 +31,7 @@ import psycopg
 import pytest
 from django.db.utils import ConnectionHandler
 
-from newsroom.postgresql import deadline
+from core.postgresql import deadline
 from tests.redis_server import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +165,7 @@ def database(cluster, django_db_blocker):
     """A Django connection of our backend to the test's own cluster: 0.5 s per wait, a 1 s pause."""
     handler = ConnectionHandler({
         "default": {
-            "ENGINE": "newsroom.postgresql", "NAME": "postgres", "USER": "postgres", "HOST": "127.0.0.1",
+            "ENGINE": "core.postgresql", "NAME": "postgres", "USER": "postgres", "HOST": "127.0.0.1",
             "PORT": str(cluster.port), "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {"connect_timeout": 2, "query_timeout": 0.5, "unanswered_pause": 1},
         }

@@ -25,7 +25,7 @@ def test_a_dead_cache_is_reported_as_degraded_not_down(client, settings):
     (Changing CACHES through the settings fixture makes Django rebuild its cache handler.)"""
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.SharedCache",
+            "BACKEND": "core.cache.SharedCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -34,7 +34,7 @@ def test_a_dead_cache_is_reported_as_degraded_not_down(client, settings):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "degraded"
-    # The page cache met the refusal first, in the same request, and opened the breaker (newsroom/cache.py).
+    # The page cache met the refusal first, in the same request, and opened the breaker (core/cache.py).
     assert body["cache"] == {"ok": False, "backend": "SharedCache", "error": "CacheUnavailable"}
 
 

@@ -140,7 +140,7 @@ def _pages(article, comment, author, language):
         home, search, article_url = reverse("home"), reverse("articles:search"), article.get_absolute_url()
         section, author_url = article.section.get_absolute_url(), author.get_absolute_url()
         tag = article.tags.get(name="الميادين").get_absolute_url()
-        privacy, cookies = reverse("privacy"), reverse("consent:settings")
+        privacy, cookies = reverse("consent:policy"), reverse("consent:settings")
         my_data = reverse("comments:privacy_request")
         bad_link = reverse("comments:privacy_confirm", args=["not-a-token"])
         comment_post = reverse("comments:comment_post", args=[article.pk])

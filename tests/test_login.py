@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from accounts import throttle
-from newsroom.client_ip import client_ip
+from core.client_ip import client_ip
 from tests.factories import totp_code
 
 RIGHT = "the right passphrase"

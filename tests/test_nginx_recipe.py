@@ -27,7 +27,7 @@ from django.test import Client
 from django.utils.crypto import salted_hmac
 
 from articles.models import Article
-from newsroom.staff import STAFF_COOKIE, staff_marker
+from core.staff import STAFF_COOKIE, staff_marker
 from tests.factories import make_article, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

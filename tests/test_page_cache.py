@@ -27,7 +27,7 @@ from articles import services as article_services
 from articles.models import Article, Tag
 from comments import services as comment_services
 from comments.models import Comment
-from newsroom.cache import SharedCache
+from core.cache import SharedCache
 from tests.factories import make_article, make_author, make_section, sign_in
 from tests.redis_server import delete_prefix
 
@@ -76,7 +76,7 @@ def test_a_page_stored_by_one_build_is_never_served_by_another(client, article, 
 def test_without_a_build_id_the_build_is_what_the_pages_are_made_of(settings, tmp_path):
     """Unset, the build is a digest of the templates, catalogs and static manifest: a change to any of them is a
     new build."""
-    from newsroom import pagecache
+    from core import pagecache
 
     settings.NEWSROOM_BUILD_ID = ""
     settings.STATIC_ROOT = tmp_path
@@ -176,13 +176,13 @@ def workers(settings, redis_url):
     the page cache, the consent state and the purge go through that worker's client. Afterwards only the keys
     under this test's prefix are deleted."""
     prefix = f"test-{secrets.token_hex(4)}"
-    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.SharedCache", "LOCATION": redis_url,
+    settings.CACHES = {"default": {"BACKEND": "core.cache.SharedCache", "LOCATION": redis_url,
                                    "KEY_PREFIX": prefix}}  # fmt: skip
     one, two = (SharedCache(redis_url, {"KEY_PREFIX": prefix}) for _ in range(2))
 
     @contextlib.contextmanager
     def use(worker):
-        with mock.patch("newsroom.pagecache.cache", worker), mock.patch("consent.state.cache", worker):
+        with mock.patch("core.pagecache.cache", worker), mock.patch("consent.state.cache", worker):
             yield
 
     yield one, two, use
@@ -339,7 +339,7 @@ def test_a_scheduled_article_appears_on_time_without_any_write(client, article, 
 def test_a_deleted_approved_comment_leaves_the_cached_page(client, article):
     comment = comment_services.comment_submit(article=article, name="سلمى", email="s@example.org", body="تعليق سيُحذف")
     Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)
-    from newsroom.pagecache import pages_changed
+    from core.pagecache import pages_changed
 
     pages_changed()
     url = article.get_absolute_url()
@@ -352,7 +352,7 @@ def test_a_deleted_approved_comment_leaves_the_cached_page(client, article):
 def test_with_redis_down_pages_are_served_uncached(client, settings, article):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.SharedCache",
+            "BACKEND": "core.cache.SharedCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -401,7 +401,7 @@ def test_a_hanging_redis_is_left_alone_for_a_while_then_tried_again(client, sett
     location, received = hanging_redis
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.SharedCache",
+            "BACKEND": "core.cache.SharedCache",
             "LOCATION": location,
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "circuit_breaker_seconds": 0.6},
         }

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
 from articles.models import Article
-from newsroom.routers import ReplicaReadsMiddleware, ReplicaRouter
-from newsroom.staff import STAFF_COOKIE, staff_marker
+from core.routers import ReplicaReadsMiddleware, ReplicaRouter
+from core.staff import STAFF_COOKIE, staff_marker
 
 
 def read_database(request):
@@ -34,7 +34,7 @@ def read_database(request):
 @pytest.fixture
 def with_replica(monkeypatch):
     """As if DATABASE_REPLICA_URL were set (the settings themselves are checked below, in a process of their own)."""
-    monkeypatch.setattr("newsroom.routers.replica_configured", lambda: True)
+    monkeypatch.setattr("core.routers.replica_configured", lambda: True)
 
 
 def test_anonymous_gets_read_from_the_replica(with_replica):
@@ -46,7 +46,7 @@ def test_posts_and_staff_use_the_primary(with_replica):
     assert read_database(RequestFactory().post("/cookies/"))["read"] == "default"
     staff = RequestFactory().get("/")
     in_an_hour = int(time.time()) + 3600
-    staff.COOKIES.update({"sessionid": "abc", STAFF_COOKIE: staff_marker("abc", in_an_hour)})  # newsroom/staff.py
+    staff.COOKIES.update({"sessionid": "abc", STAFF_COOKIE: staff_marker("abc", in_an_hour)})  # core/staff.py
     assert read_database(staff)["read"] == "default"
     # Once its time has passed, or with the time changed, the same pair is a reader's.
     staff.COOKIES[STAFF_COOKIE] = staff_marker("abc", time.time() - 1)
@@ -70,7 +70,7 @@ def test_only_the_primary_is_migrated():
 def test_just_after_a_change_pages_are_drawn_from_the_primary(with_replica, settings):
     """A lagging replica must not give the old state to a page the cache would then keep: for a while after each
     change (published, a comment approved...) readers' pages read from the primary, then from the replica again."""
-    from newsroom.pagecache import PageCacheMiddleware, pages_changed
+    from core.pagecache import PageCacheMiddleware, pages_changed
 
     settings.NEWSROOM_REPLICA_LAG_SECONDS = 10
     seen = []

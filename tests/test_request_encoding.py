@@ -1,5 +1,5 @@
 """
-Requests that are not UTF-8 are refused (newsroom.middleware.RequestEncodingMiddleware): a 400 page in the URL's
+Requests that are not UTF-8 are refused (core.middleware.RequestEncodingMiddleware): a 400 page in the URL's
 language, and nothing stored. Django alone would read them as Latin-1, or with U+FFFD where the bytes were, and go
 on: a comment, a search or a login made of text nobody typed.
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from comments.forms import form_token
 from comments.models import Comment
-from newsroom.middleware import RequestEncodingMiddleware
+from core.middleware import RequestEncodingMiddleware
 from tests.conftest import html_root_attributes
 from tests.factories import make_article
 

@@ -1,6 +1,6 @@
 """Only a real staff session bypasses the page cache and the read replica: a session cookie alone, a forged
 marker, or a marker whose time has passed, is an anonymous reader's request, answered from the cache without SQL
-(newsroom/staff.py)."""
+(core/staff.py)."""
 
 import time
 from datetime import UTC, datetime, timedelta
@@ -12,8 +12,8 @@ from django.test import Client, RequestFactory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article
-from newsroom.routers import ReplicaReadsMiddleware, ReplicaRouter
-from newsroom.staff import STAFF_COOKIE, staff_marker, staff_request
+from core.routers import ReplicaReadsMiddleware, ReplicaRouter
+from core.staff import STAFF_COOKIE, staff_marker, staff_request
 from tests.factories import make_article, sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +204,7 @@ def test_the_marker_middleware_runs_after_authentication():
     """Placed after AuthenticationMiddleware (and any second-factor middleware, which sits right after it), so
     `request.user` is final when it decides."""
     middleware = settings.MIDDLEWARE
-    marker = middleware.index("newsroom.staff.StaffMarkerMiddleware")
+    marker = middleware.index("core.staff.StaffMarkerMiddleware")
     assert marker > middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
     assert marker > max(middleware.index(name) for name in middleware if "otp" in name.lower() or "Factor" in name)
     assert marker < middleware.index("django.contrib.messages.middleware.MessageMiddleware")
@@ -212,7 +212,7 @@ def test_the_marker_middleware_runs_after_authentication():
 
 @pytest.fixture
 def with_replica(monkeypatch):
-    monkeypatch.setattr("newsroom.routers.replica_configured", lambda: True)
+    monkeypatch.setattr("core.routers.replica_configured", lambda: True)
 
 
 def read_database(cookies):

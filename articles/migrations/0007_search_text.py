@@ -3,7 +3,7 @@
 from django.db import migrations, models
 from django.utils.html import strip_tags
 
-from newsroom.arabic import normalize_arabic
+from core.arabic import normalize_arabic
 
 
 def fill_search_text(apps, schema_editor):

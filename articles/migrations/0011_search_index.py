@@ -3,7 +3,7 @@
 from django.db import migrations, models
 from django.utils.html import strip_tags
 
-from newsroom.arabic import index_document
+from core.arabic import index_document
 
 # On PostgreSQL the index tokens are also kept as a stored tsvector (a generated column, so it can never drift)
 # with a GIN index: matching uses the index, and ranking reads the stored vector instead of parsing text again.
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 default="",
                 editable=False,
-                help_text="The stems every word of the article is found by (newsroom.arabic.index_document).",
+                help_text="The stems every word of the article is found by (core.arabic.index_document).",
                 verbose_name="search index",
             ),
         ),

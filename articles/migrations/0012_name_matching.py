@@ -3,7 +3,7 @@
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from newsroom.arabic import normalize_arabic
+from core.arabic import normalize_arabic
 
 # PostgreSQL only (the operations below do nothing elsewhere): trigram indexes on the normalised names of tags
 # and authors, so a name typed with a slip («الباغوذ» for «الباغوز») still finds them.

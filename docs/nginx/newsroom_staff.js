@@ -1,4 +1,4 @@
-// Tells a real staff session apart for nginx's micro-cache, as newsroom/staff.py does for the application's page
+// Tells a real staff session apart for nginx's micro-cache, as core/staff.py does for the application's page
 // cache: a request is staff's only when its `newsroom_staff` cookie is `<expires>.<hmac>`, where <expires> is a time
 // still ahead (POSIX seconds, no further than $newsroom_session_cookie_age and a minute from now) and <hmac> is the
 // HMAC of `<sessionid>.<expires>` under NEWSROOM_STAFF_MARKER_KEY. Any other pair, however well-formed, is a
@@ -13,7 +13,7 @@ const crypto = require('crypto');
 const SALT = 'newsroom.staff.marker';
 const SESSION_COOKIE = 'sessionid';
 const MARKER_COOKIE = 'newsroom_staff';
-// As newsroom/staff.py reads a marker: digits without a leading zero (the one spelling that was signed), a dot, the
+// As core/staff.py reads a marker: digits without a leading zero (the one spelling that was signed), a dot, the
 // hex HMAC.
 const MARKER = /^([1-9][0-9]{0,11})\.([0-9a-f]{64})$/;
 // The clocks of nginx and the application machines differ a little; no marker is minted further ahead than this.
@@ -40,7 +40,7 @@ function cookie_pair(header) {
     return [session, marker];
 }
 
-// The marker newsroom/staff.py's staff_marker() makes: `expires` is the string of digits as the cookie spells it.
+// The marker core/staff.py's staff_marker() makes: `expires` is the string of digits as the cookie spells it.
 function marker_of(session, expires, key) {
     const derived = crypto.createHash('sha256').update(SALT + key).digest();
     return expires + '.' + crypto.createHmac('sha256', derived).update(session + '.' + expires).digest('hex');

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Section
-from newsroom.pagecache import pages_changed_on_commit
+from core.pagecache import pages_changed_on_commit
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 # Demo accounts: (username, group, the demo author they write as). Published passwords are acceptable only because

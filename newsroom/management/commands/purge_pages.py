@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from newsroom.pagecache import pages_changed
+from core.pagecache import pages_changed
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ and `tcp_user_timeout` never fire, and the server cannot enforce `statement_time
 libpq and psycopg have no such deadline after the connection is made (`connect_timeout` covers the startup only),
 so a watchdog thread shuts down the connection's socket (`socket.shutdown` on a duplicate of `Connection.fileno()`)
 when a wait outlives its deadline: psycopg then raises OperationalError at once, Django drops the connection at the
-end of the request, and the reader gets the 503 page (newsroom/middleware.py) instead of a worker stuck until
+end of the request, and the reader gets the 503 page (core/middleware.py) instead of a worker stuck until
 gunicorn kills it. tests/test_database_freeze.py holds psycopg to that behaviour.
 
 Which waits have a deadline:

@@ -3,11 +3,11 @@ The shared page cache: anonymous GETs of public pages are answered from the cach
 local memory otherwise), without sessions, CSRF, authentication or a single SQL query.
 
 Correct while fast:
-- Only staff bypass it: a session cookie with the unexpired staff marker that matches it (newsroom/staff.py). Any
+- Only staff bypass it: a session cookie with the unexpired staff marker that matches it (core/staff.py). Any
   other request, a bare or forged session cookie or an expired marker included, is a reader's. A page is stored
   only as a 200 that sets no cookie and is not marked private or no-cache (previews, the cookie settings page and
   the token endpoint are).
-- The key holds the reader's consent variant (consent/state.py: one of six strings), the host, the path and the
+- The key holds the reader's variant (registered by the consent app: one of six strings), the host, the path and the
   query without tracking parameters: unrelated cookies neither split nor bypass the cache.
 - Every key holds the build the page was drawn by (`build_id()`): during a rolling release, a worker of the new
   build never serves a page of the old one (with its old templates and its old static files' names), nor the
@@ -37,8 +37,6 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from consent.state import POLICY_CACHE_KEY, consent_state
-
 from .postgresql.deadline import database_deadline
 from .staff import staff_request
 
@@ -47,7 +45,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pages:generation"
 NEXT_DUE_KEY = "pages:next-due"
 # When the last change was made (a POSIX time): for a while after it, pages are drawn from the primary database,
-# never from a replica that may not have the change yet (newsroom/routers.py).
+# never from a replica that may not have the change yet (core/routers.py).
 CHANGED_AT_KEY = "pages:changed-at"
 NOTHING_DUE = 0
 # On the way to a stored page, a look-up in the database (the next scheduled time, the policy version) waits at most
@@ -61,19 +59,38 @@ TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
 STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Location")
 
 
+# What the apps tell the page cache, registered from their AppConfig.ready() (the cache imports no app):
+# - when the next scheduled change to what readers see comes due (articles: the next scheduled article);
+# - what splits a page by reader (consent: which banner a reader's choice shows);
+# - state kept in the shared cache that the apps want read with the generation, in the same round trip.
+_next_due_sources = []
+_variant_sources = []
+_prefetched = {}
+
+
+def register_next_due(source):
+    """`source()` returns the POSIX time at which the next scheduled change readers will see comes due, or None."""
+    _next_due_sources.append(source)
+
+
+def register_variant(source):
+    """`source(request)` returns a short string: readers who get different pages for one address differ in it."""
+    _variant_sources.append(source)
+
+
+def register_prefetch(cache_key, attribute):
+    """Read `cache_key` from the shared cache with the generation, and set it on the request as `attribute`."""
+    _prefetched[cache_key] = attribute
+
+
 def _next_due():
-    """When the next scheduled article comes due (a POSIX time), or NOTHING_DUE."""
-    from django.utils import timezone
+    """When the next scheduled change comes due (a POSIX time), or NOTHING_DUE."""
+    times = [due for due in (source() for source in _next_due_sources) if due is not None]
+    return min(times) if times else NOTHING_DUE
 
-    from articles.models import Article
 
-    due = (
-        Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return due.timestamp() if due else NOTHING_DUE
+def _variant(request):
+    return "-".join(source(request) for source in _variant_sources)
 
 
 def pages_changed():
@@ -205,7 +222,7 @@ class PageCacheMiddleware:
         """This request's cache key, or None when the cache cannot be used (unreachable, or the state it needs
         cannot be read)."""
         try:
-            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, CHANGED_AT_KEY, POLICY_CACHE_KEY])
+            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched])
             generation, next_due = known.get(GENERATION_KEY), known.get(NEXT_DUE_KEY)
             # Unknown (a generation written before this key existed): no change to wait for, as the router says.
             request._pages_changed_at = known.get(CHANGED_AT_KEY, 0)
@@ -216,10 +233,11 @@ class PageCacheMiddleware:
                 generation = cache.get(GENERATION_KEY)
             if generation is None:
                 return None
-            if POLICY_CACHE_KEY in known:
-                request._policy_version = known[POLICY_CACHE_KEY]
+            for cache_key, attribute in _prefetched.items():
+                if cache_key in known:
+                    setattr(request, attribute, known[cache_key])
             with database_deadline(LOOKUP_SECONDS, retry=False):
-                variant = consent_state(request).variant
+                variant = _variant(request)
         except Exception:
             logger.warning("Page cache skipped for this request", exc_info=True)
             return None

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import override
 from django.views.decorators.http import require_GET
 
-from articles.sitemaps import news_articles
+from .sitemaps import news_articles
 
 
 @require_GET

@@ -1,5 +1,5 @@
 """
-Django's PostgreSQL backend with the deadline of newsroom/postgresql/deadline.py on every wait for the server: each
+Django's PostgreSQL backend with the deadline of core/postgresql/deadline.py on every wait for the server: each
 query and fetch (through the cursors it makes), commits and rollbacks, the connection's set-up queries and Django's
 health check (CONN_HEALTH_CHECKS runs `SELECT 1` on the psycopg connection itself, outside Django's cursors). The
 connection itself is bounded by `connect_timeout`, and not attempted at all while the database is paused as not
