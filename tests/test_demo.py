@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Author, Section
+from articles.models import Article, ArticleTransition, Author, Section
 
 
 @pytest.mark.django_db
@@ -27,6 +27,20 @@ def test_demo_content_fills_an_empty_database_once(client, capsys):
     assert "عودة العبّارات النهرية إلى الميادين" in arabic
     assert "River ferries return to al-Mayadin" in english
     assert "مسودة" not in arabic  # the demo draft stays hidden
+
+
+@pytest.mark.django_db
+def test_demo_articles_are_published_through_the_workflow():
+    """Each published demo article went through article_publish: its step is in the log, by the demo editor, and
+    it shows no «last updated» line."""
+    call_command("load_demo", "--force")
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    assert published.exists()
+    for article in published:
+        step = ArticleTransition.objects.get(article=article)
+        assert (step.from_status, step.to_status, step.by.username) == ("draft", "published", "editor")
+        assert article.updated_at == article.published_at
+    assert not ArticleTransition.objects.filter(article__status=Article.Status.DRAFT).exists()
 
 
 @pytest.mark.django_db
