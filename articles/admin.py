@@ -94,14 +94,13 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
         return super().get_queryset(request).prefetch_related("renditions")
 
     def has_change_permission(self, request, obj=None):
-        """Reporters may change only photos they uploaded that no article on the site shows yet: a photo on a
-        published page changes through an editor."""
+        """Reporters may change only photos they uploaded that no article on the site shows yet (`published()`): a
+        photo on a published page changes through an editor."""
         if not super().has_change_permission(request, obj):
             return False
         if obj is None or request.user.has_perm("articles.edit_any_article"):
             return True
-        shown = obj.featured_in.exclude(status=Article.Status.DRAFT).exists()
-        return obj.uploaded_by_id == request.user.pk and not shown
+        return obj.uploaded_by_id == request.user.pk and not obj.featured_in.published().exists()
 
     def save_model(self, request, obj, form, change):
         prepared = form.cleaned_data.get("upload")
@@ -240,12 +239,10 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        """Reporters edit their own drafts only; editors edit everything."""
+        """Reporters edit their own drafts only; editors edit everything (`Article.may_be_edited_by()`)."""
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or request.user.has_perm("articles.edit_any_article"):
-            return True
-        return obj.status == Article.Status.DRAFT and obj.is_by(request.user)
+        return obj is None or obj.may_be_edited_by(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and request.user.has_perm("articles.edit_any_article")

@@ -2,10 +2,15 @@
 The article page's data in few statements: its parts in one, its related articles in another.
 
 The article page shows, besides the article row, its bylines with their authors, its tags, its corrections, its
-photo's renditions and «قد يعجبك أيضاً». Built with the ORM (`prefetch_related`, annotated subqueries) those
-cost about 6 ms of CPU on every uncached page (bench/README.md), most of it building and compiling queries rather
-than running them. Here each is one hand-written statement, and the objects are built from its rows with
-`Model.from_db()`, as the ORM itself builds them.
+photo's renditions and «قد يعجبك أيضاً». Built with the ORM (`prefetch_related`, annotated subqueries) most of
+their cost on every uncached page is building and compiling queries rather than running them (bench/README.md,
+"Figures behind decisions in the code"). Here each is one hand-written statement, and the objects are built from
+its rows with `Model.from_db()`, as the ORM itself builds them.
+
+This is the one module that leaves Django's public API for speed: `_prefetched()` fills the caches
+`prefetch_related` fills (`_prefetched_objects_cache`, a queryset's `_result_cache`), which no public API lets a
+caller fill without querying. tests/test_loading.py holds it to what `prefetch_related` itself leaves behind, so a
+Django upgrade that changes those caches fails there rather than on readers' pages.
 
 Which article readers may see is still decided by the ORM's `published()` when the article row is read; the
 related articles' statement applies the same rule (`_visible()`, tested against `published()` and
@@ -16,16 +21,25 @@ import json
 from datetime import UTC
 from functools import cache
 
-from django.conf import settings
 from django.db import connections, models
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .models import Article, ArticleAuthor, Author, Correction, Rendition, Section, Tag, TaggedArticle
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Rendition,
+    Section,
+    Tag,
+    TaggedArticle,
+    reader_visible_sql,
+)
 
 # How far back each of an article's tags is searched for related articles: its newest fifty visible articles (one
 # backward index scan per tag, each entry checked against the article row), so a tag on a third of the archive
-# costs what a rare one costs. At 200, four tags took 2 ms of the statement's 2.6 (100,000 articles).
+# costs what a rare one costs; 200 cost most of the statement's time (bench/README.md, "Figures behind decisions
+# in the code").
 RELATED_TAGGINGS_PER_TAG = 50
 
 
@@ -123,15 +137,8 @@ def _prefetched(instance, **related):
 
 def _visible(language):
     """SQL (on the article alias `a`) and its parameters for what readers may see in `language`: the rule of
-    `Article.objects.published().translated(language)`."""
-    if language not in dict(settings.LANGUAGES):
-        raise ValueError(f"Unknown language: {language}")
-    condition = "a.status IN (%s, %s) AND a.published_at <= %s"
-    params = [Article.Status.PUBLISHED.value, Article.Status.SCHEDULED.value, timezone.now()]
-    if language != settings.LANGUAGE_CODE:
-        # The column names come from the settings' language codes, never from a request.
-        condition += f" AND a.headline_{language} > '' AND a.body_{language} > ''"
-    return condition, params
+    `Article.objects.published().translated(language)`, from its one home."""
+    return reader_visible_sql("a", language=language)
 
 
 RELATED_ARTICLE_FIELDS = ("id", "headline", "headline_ar", "headline_en", "slug", "section_id", "published_at")

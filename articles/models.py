@@ -389,23 +389,69 @@ class AuthorLink(models.Model):
         return self.url
 
 
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+# The statuses in which readers may see an article, once its publication time has come: a scheduled article
+# appears on time even if the `publish_scheduled` command has not run yet. A list, as the partial index's
+# condition has always been written (a tuple would read to the migrations as a changed condition).
+READER_STATUSES = [ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED]
+
+
+def reader_visible_sql(alias, *, language=None, now=None):
+    """
+    The rule of `Article.objects.published(now).translated(language)` for hand-written SQL: a condition on the
+    article table (or alias) `alias`, and its parameters. The time is Python's, a parameter, never the database's
+    `now()`: the ORM and the SQL then agree to the microsecond, also under a frozen clock in tests.
+
+    Table, alias and column names come from our own code and the settings' language codes, never from a request.
+    """
+    condition = f"{alias}.status IN ({', '.join(['%s'] * len(READER_STATUSES))}) AND {alias}.published_at <= %s"
+    params = [*(status.value for status in READER_STATUSES), now or timezone.now()]
+    if language is not None and language != settings.LANGUAGE_CODE:
+        if language not in dict(settings.LANGUAGES):
+            raise ValueError(f"Unknown language: {language}")
+        # As translated(): `> ''` is what the ORM's `__gt=""` writes, false for NULL and for empty text.
+        condition += f" AND {alias}.headline_{language} > '' AND {alias}.body_{language} > ''"
+    return condition, params
+
+
+def _written_by(user):
+    return Q(created_by=user) | Q(bylines__author__user=user)
+
+
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published or scheduled, once the publication time has come. A scheduled article
-        appears on time even if the `publish_scheduled` command has not run yet."""
-        return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED], published_at__lte=timezone.now()
-        )
+    def published(self, now=None):
+        """What readers may see: published or scheduled, once the publication time (`now` by default) has come.
+        Instance twin: `Article.is_visible()`; hand-written SQL: `reader_visible_sql()`."""
+        return self.filter(status__in=READER_STATUSES, published_at__lte=now or timezone.now())
 
     def visible_to(self, user):
-        """The articles `user` may open in the editors' desk: all for editors, their own for reporters."""
+        """The articles `user` may open in the editors' desk and preview: all for editors, their own for
+        reporters. Instance twin: `Article.is_visible_to()`."""
         if user.has_perm("articles.edit_any_article"):
             return self
-        return self.filter(Q(created_by=user) | Q(bylines__author__user=user)).distinct()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(_written_by(user)).distinct()
+
+    def editable_by(self, user):
+        """The articles `user` may change: all for editors, their own drafts for reporters. Instance twin:
+        `Article.may_be_edited_by()`."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        if not user.has_perm("articles.change_article"):
+            return self.none()
+        return self.filter(_written_by(user), status=ArticleStatus.DRAFT).distinct()
 
     def translated(self, language):
         """Articles that exist in `language`: every article in Arabic (the original, required), and in another
-        language those with a headline and a body in it."""
+        language those with a headline and a body in it. Instance twin: `Article.is_translated()`."""
         if language == settings.LANGUAGE_CODE:
             return self
         return self.filter(**{f"headline_{language}__gt": "", f"body_{language}__gt": ""})
@@ -428,12 +474,12 @@ class ArticleQuerySet(models.QuerySet):
             # Ranked among the newest SEARCH_CANDIDATES matches only: a word in half the archive costs what a rare
             # one does (the newest-first index is walked until enough match), and a newsroom's readers want the
             # recent reports first anyway.
+            visible, visible_params = reader_visible_sql(table)
             newest_sql = (
-                f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', %s) AND status = ANY(%s)"  # noqa: S608
-                " AND published_at <= now() ORDER BY published_at DESC LIMIT %s"
+                f"SELECT id FROM {table} WHERE search_vector @@ to_tsquery('simple', %s) AND {visible}"  # noqa: S608
+                " ORDER BY published_at DESC LIMIT %s"
             )
-            visible = [ArticleStatus.PUBLISHED.value, ArticleStatus.SCHEDULED.value]
-            newest = RawSQL(newest_sql, [tsquery, visible, SEARCH_CANDIDATES])  # noqa: S611
+            newest = RawSQL(newest_sql, [tsquery, *visible_params, SEARCH_CANDIDATES])  # noqa: S611
             return self.filter(pk__in=newest).annotate(rank=rank).order_by("-rank", "-published_at", "-id")
         # SQLite: the FTS5 index that articles/sqlite_search.py keeps, ranked by bm25 (lower is better). The
         # reader's words travel as query parameters.
@@ -459,14 +505,6 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")))
             .defer(*LONG_TEXT_FIELDS)
         )
-
-
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    IN_REVIEW = "in_review", _("In review")
-    SCHEDULED = "scheduled", _("Scheduled")
-    PUBLISHED = "published", _("Published")
-    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class Article(SlugFromArabicMixin, models.Model):
@@ -575,7 +613,7 @@ class Article(SlugFromArabicMixin, models.Model):
             # What readers see, newest first: the home page's list and search's newest matches walk it.
             models.Index(
                 fields=["-published_at"],
-                condition=Q(status__in=["published", "scheduled"]),
+                condition=Q(status__in=READER_STATUSES),
                 name="article_visible_newest_idx",
             ),
         ]
@@ -601,6 +639,15 @@ class Article(SlugFromArabicMixin, models.Model):
     def get_absolute_url(self):
         return cached_reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    def is_visible(self, now=None):
+        """Whether readers may see the article at `now` (by default, now): the instance twin of
+        `ArticleQuerySet.published()`."""
+        return (
+            self.status in READER_STATUSES
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+        )
+
     def is_translated(self, language):
         """The instance-level twin of `ArticleQuerySet.translated()`."""
         if language == settings.LANGUAGE_CODE:
@@ -617,6 +664,23 @@ class Article(SlugFromArabicMixin, models.Model):
         if not user.is_authenticated:
             return False
         return self.created_by_id == user.pk or self.bylines.filter(author__user=user).exists()
+
+    def is_visible_to(self, user):
+        """Whether `user` may open the article in the editors' desk and preview it: the instance twin of
+        `ArticleQuerySet.visible_to()`."""
+        return user.has_perm("articles.edit_any_article") or self.is_by(user)
+
+    def may_be_edited_by(self, user, *, status=None):
+        """Whether `user` may change the article: the instance twin of `ArticleQuerySet.editable_by()`. With
+        `status`, as if the article were in it: a reporter submits, and withdraws from review, the article they
+        may edit as a draft (the workflow, not this rule, says which statuses may follow)."""
+        if user.has_perm("articles.edit_any_article"):
+            return True
+        return (
+            (status or self.status) == ArticleStatus.DRAFT
+            and user.has_perm("articles.change_article")
+            and self.is_by(user)
+        )
 
     def byline_authors(self):
         """The authors in byline order (uses the bylines `for_listing()` prefetches, or the article page's parts,
@@ -749,6 +813,7 @@ class ArticleAuthor(models.Model):
 
 def next_scheduled_time():
     """When the next scheduled article comes due (a POSIX time), or None: the page cache asks (core/pagecache.py)."""
+    # The scheduled articles that `published()` does not show yet: the first of them to come due.
     due = (
         Article.objects.filter(status=Article.Status.SCHEDULED, published_at__gt=timezone.now())
         .order_by("published_at")

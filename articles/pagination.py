@@ -2,9 +2,9 @@
 Pages of an archive without counting it.
 
 Django's Paginator counts the whole list on every page, to say «page 2 of 5,000»: an index-only scan of every
-visible article, 11 ms at 100,000 articles (bench/README.md) and growing with the archive, on every uncached visit
-to the front page and each section, tag and writer. Here a page reads one article more than it shows, to know
-whether another page follows, and the pager says «page 2» with newer and older links.
+visible article, growing with the archive (bench/README.md, "Figures behind decisions in the code"), on every
+uncached visit to the front page and each section, tag and writer. Here a page reads one article more than it
+shows, to know whether another page follows, and the pager says «page 2» with newer and older links.
 """
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator

@@ -26,7 +26,8 @@ EDITOR = {
 }  # fmt: skip
 MODERATOR = {
     "comments": ["view_comment", "change_comment", "delete_comment",
-                 "add_blockedword", "change_blockedword", "delete_blockedword", "view_blockedword"],
+                 "add_blockedword", "change_blockedword", "delete_blockedword", "view_blockedword",
+                 "view_moderationevent"],
     "consent": ["view_consentrecord", "view_policyversion"],
 }  # fmt: skip
 GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": MODERATOR}

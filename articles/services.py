@@ -115,12 +115,6 @@ def _repoint_inline_photos(previous, current):
 # step in ArticleTransition (whose CHECK constraint refuses any pair outside the workflow).
 
 
-def _can_write(user, article) -> bool:
-    return user.has_perm("articles.edit_any_article") or (
-        user.has_perm("articles.change_article") and article.is_by(user)
-    )
-
-
 def _require(allowed: bool, message):
     if not allowed:
         raise PermissionDenied(message)
@@ -153,7 +147,8 @@ def _move(*, article: Article, to_status: str, by, published_at=None) -> Article
 
 def article_submit(*, article: Article, by) -> Article:
     """A reporter (or editor) sends a draft to the editors for review."""
-    _require(_can_write(by, article), _("You can only submit your own articles."))
+    # Asked of the article as a draft: for one in another status the workflow's refusal is the one to give.
+    _require(article.may_be_edited_by(by, status=Article.Status.DRAFT), _("You can only submit your own articles."))
     return _move(article=article, to_status=Article.Status.IN_REVIEW, by=by)
 
 
@@ -162,7 +157,10 @@ def article_return_to_draft(*, article: Article, by) -> Article:
     if article.status == Article.Status.UNPUBLISHED:
         _require(by.has_perm("articles.publish_article"), _("Only editors can reopen an unpublished article."))
     else:
-        _require(_can_write(by, article), _("You can only withdraw your own articles."))
+        # Whoever may edit it once it is a draft again.
+        _require(
+            article.may_be_edited_by(by, status=Article.Status.DRAFT), _("You can only withdraw your own articles.")
+        )
     return _move(article=article, to_status=Article.Status.DRAFT, by=by)
 
 
@@ -220,11 +218,7 @@ def article_snapshot(*, article: Article, by, note="") -> ArticleRevision:
 
 def article_restore(*, article: Article, revision: ArticleRevision, by) -> Article:
     """Put an earlier revision's content back (the current content stays in history as a revision of its own)."""
-    _require(
-        by.has_perm("articles.edit_any_article")
-        or (article.status == Article.Status.DRAFT and _can_write(by, article)),
-        _("You cannot change this article."),
-    )
+    _require(article.may_be_edited_by(by), _("You cannot change this article."))
     if revision.article_id != article.pk:
         raise ValidationError(_("This revision belongs to another article."), code="wrong_article")
     content = revision.content

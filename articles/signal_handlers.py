@@ -16,16 +16,17 @@ def delete_file_after_commit(sender, instance, **kwargs):
 
 
 def _unseen(instance):
-    """An article that readers have never seen and cannot see (a draft, one in review), or a part of one (a byline, a
-    correction). Its status only changes through articles/services.py, which purges by itself: saving it changes no
-    page, and purging would empty the page cache each time a reporter saves a draft."""
+    """An article that readers cannot see now (`Article.is_visible()`: a draft, one in review, one unpublished or
+    scheduled for later), or a part of one (a byline, a correction). Its status only changes through
+    articles/services.py, which purges by itself, and a scheduled article's coming due is the page cache's next-due
+    time: saving it changes no page, and purging would empty the page cache each time a reporter saves a draft."""
     from .models import Article
 
     try:
         article = instance if isinstance(instance, Article) else getattr(instance, "article", None)
     except ObjectDoesNotExist:  # a part deleted with its article
         return False
-    return article is not None and article.status in (Article.Status.DRAFT, Article.Status.IN_REVIEW)
+    return article is not None and not article.is_visible()
 
 
 def purge_pages(sender, instance=None, raw=False, **kwargs):

@@ -162,8 +162,7 @@ class ArticlePreviewView(LoginRequiredMixin, ArticlePageMixin, DetailView):
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        user = self.request.user
-        if not (user.has_perm("articles.edit_any_article") or article.is_by(user)):
+        if not article.is_visible_to(self.request.user):
             raise Http404
         return article
 
@@ -184,7 +183,7 @@ class HomeView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         # The sections, without a count of their articles: counting reads the whole archive on every visit to the
-        # front page (110 ms at 100,000 articles, bench/README.md), for a number readers do not come for.
+        # front page (bench/README.md, "Figures behind decisions in the code"), for a number readers do not come for.
         sections = list(Section.objects.all())
         context = super().get_context_data(sections=sections, **kwargs)
         if not context["page_obj"].has_previous():

@@ -1,12 +1,16 @@
 from django.contrib import admin, messages
 from django.db.models import Case, When
 from django.http import JsonResponse
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import privacy, services
-from .models import BlockedWord, Comment, PrivacyRequest
+from .models import BlockedWord, Comment, ModerationEvent, PrivacyRequest
+from .services.commenters import commenter_erase, commenter_export
+from .services.comments import comments_approve, comments_mark_spam, comments_reject
 
 
 @admin.register(Comment)
@@ -21,7 +25,7 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected", "mark_selected_as_spam", "export_commenters", "erase_commenters"]
     readonly_fields = [
         "article", "parent", "name", "email", "body", "ip_address", "user_agent", "consent_at", "consent_version",
-        "created_at", "status", "moderated_at", "moderated_by",
+        "created_at", "status", "moderated_at", "moderated_by", "history",
     ]  # fmt: skip
 
     def get_queryset(self, request):
@@ -41,6 +45,30 @@ class CommentAdmin(admin.ModelAdmin):
     def in_reply_to(self, comment):
         return format_html('<span dir="auto">{}</span>', comment.parent.body[:60]) if comment.parent else "—"
 
+    @admin.display(description=_("moderation history"))
+    def history(self, comment):
+        """Every act on this comment, oldest first, from the moderation log (one query)."""
+        events = ModerationEvent.objects.filter(comment_number=comment.pk).select_related("by").order_by("at", "id")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><bdi>{}</bdi></td></tr>",
+            (
+                (date_format(localtime(event.at), "DATETIME_FORMAT"), event.get_action_display(),
+                 event.get_status_before_display(), event.by or "—")
+                for event in events
+            ),
+        )  # fmt: skip
+        if not rows:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("time"),
+            _("action"),
+            _("status before"),
+            _("by"),
+            rows,
+        )
+
     def has_add_permission(self, request):
         return False  # comments come from readers
 
@@ -51,20 +79,20 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        self._moderate(request, queryset, services.comments_approve)
+        self._moderate(request, queryset, comments_approve)
 
     @admin.action(description=_("Reject the selected comments"), permissions=["change"])
     def reject_selected(self, request, queryset):
-        self._moderate(request, queryset, services.comments_reject)
+        self._moderate(request, queryset, comments_reject)
 
     @admin.action(description=_("Mark the selected comments as spam"), permissions=["change"])
     def mark_selected_as_spam(self, request, queryset):
-        self._moderate(request, queryset, services.comments_mark_spam)
+        self._moderate(request, queryset, comments_mark_spam)
 
     @admin.action(description=_("Export the data of the selected comments' writers (JSON)"), permissions=["change"])
     def export_commenters(self, request, queryset):
         emails = sorted({email for email in queryset.values_list("email", flat=True) if email})
-        data = [privacy.export_comments(email=email, by=request.user) for email in emails]
+        data = [commenter_export(email=email, by=request.user) for email in emails]
         response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = 'attachment; filename="commenters.json"'
         return response
@@ -74,7 +102,7 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def erase_commenters(self, request, queryset):
         emails = {email for email in queryset.values_list("email", flat=True) if email}
-        erased = sum(privacy.erase_commenter(email=email, by=request.user) for email in emails)
+        erased = sum(commenter_erase(email=email, by=request.user) for email in emails)
         message = ngettext("%(count)s comment changed.", "%(count)s comments changed.", erased) % {"count": erased}
         self.message_user(request, message, messages.SUCCESS)
 
@@ -90,6 +118,36 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The moderation log, read-only: who approved, rejected, marked as spam or erased which comment, and when.
+    Rows are written by the moderation services only, so the log can be trusted."""
+
+    list_display = ["at", "action", "comment_link", "status_before", "by"]
+    list_filter = ["action"]
+    list_select_related = ["by"]
+    search_fields = ["=comment_number"]
+
+    @admin.display(description=_("comment"), ordering="comment_number")
+    def comment_link(self, event):
+        if event.comment_id is None:  # deleted since (by retention or a moderator)
+            return f"#{event.comment_number}"
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:comments_comment_change", args=[event.comment_id]),
+            event.comment_number,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

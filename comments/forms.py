@@ -25,8 +25,8 @@ def form_token(article_id):
 
 
 class CommentForm(forms.Form):
-    # Every article page renders this form. Django's Jinja2 copies of its widget templates render it several times
-    # faster than the template engine the pages use (bench/README.md), with the same markup.
+    # Every article page renders this form. Django's Jinja2 copies of its widget templates render it faster than
+    # Django's template engine does (bench/README.md, "Figures behind decisions in the code"), with the same markup.
     default_renderer = FORM_RENDERER
     name = forms.CharField(label=_("Name"), max_length=80)
     email = forms.EmailField(

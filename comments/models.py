@@ -68,6 +68,52 @@ class Comment(models.Model):
         return f"{self.name}: {self.body[:60]}"
 
 
+class ModerationEvent(models.Model):
+    """One moderation act on one comment: what was done, from which status, by whom and when. The log outlives
+    the comment (retention deletes old spam and rejected comments): the link goes, the comment's number stays."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Marked as spam")
+        ERASED = "erased", _("Writer's details erased")
+
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("comment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+    )
+    comment_number = models.PositiveBigIntegerField(_("comment number"))
+    action = models.CharField(_("action"), max_length=16, choices=Action)
+    status_before = models.CharField(_("status before"), max_length=16, choices=Comment.Status)
+    by = user_reference(_("by"), help_text=_("Empty when the commenter asked by e-mail."))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation log")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["approved", "rejected", "spam", "erased"]),
+                name="moderation_event_action_valid",
+                violation_error_message=_("Unknown moderation action."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status_before__in=["pending", "approved", "rejected", "spam"]),
+                name="moderation_event_status_before_valid",
+            ),
+        ]
+        # A comment's history, oldest first, found by its number so it is found after the comment is gone too.
+        indexes = [models.Index(fields=["comment_number", "at"], name="moderation_event_comment_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} #{self.comment_number}"
+
+
 class BlockedWord(models.Model):
     """A word moderators do not want in comments, matched whatever its spelling («كـلمة», «كَلِمَة», «ﻛﻠﻤﺔ»)."""
 

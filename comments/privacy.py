@@ -1,18 +1,17 @@
-"""Commenters' rights over their data: an export of everything kept about them, or its erasure."""
+"""Commenters' rights over their data, the reading side: who a request is about (signed links, a keyed hash of
+the address), their comments, and the export built from them. The writes (recording an export, erasing) are in
+services/commenters.py."""
 
 import hashlib
 import hmac
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
-
-from core.pagecache import pages_changed_on_commit
 
 from .models import Comment, PrivacyRequest
 
-ANONYMOUS_NAME = "مجهول"
 LINK_SALT = "comments.privacy"
 LINK_MAX_AGE = 2 * 24 * 60 * 60
 
@@ -35,14 +34,15 @@ def read_link_token(token: str) -> dict:
     return data
 
 
-def comments_of(email: str):
+def comments_of(email: str) -> QuerySet[Comment]:
     return Comment.objects.filter(email__iexact=email.strip())
 
 
-def export_comments(*, email: str, by=None) -> dict:
-    """Every comment with this address (pending ones too) with its consent record, as JSON-ready data."""
+def export_data(*, email: str) -> dict:
+    """Every comment with this address (pending ones too) with its consent record, as JSON-ready data. Reads
+    only: services.commenters.commenter_export records the request and calls this."""
     comments = comments_of(email).select_related("article").order_by("created_at")
-    data = {
+    return {
         "email": email.strip().lower(),
         "exported_at": timezone.now().isoformat(),
         "comments": [
@@ -59,28 +59,3 @@ def export_comments(*, email: str, by=None) -> dict:
             for comment in comments
         ],
     }
-    PrivacyRequest.objects.create(
-        kind=PrivacyRequest.Kind.EXPORT,
-        email_digest=email_digest(email),
-        completed_at=timezone.now(),
-        comments_affected=len(data["comments"]),
-        handled_by=by,
-    )
-    return data
-
-
-def erase_commenter(*, email: str, by=None) -> int:
-    """On every comment with this address: the name becomes «مجهول», and address, IP and browser are cleared.
-    The comments' text stays (it belongs to the discussion); a moderator can delete comments themselves."""
-    with transaction.atomic():
-        erased = comments_of(email).update(name=ANONYMOUS_NAME, email="", ip_address=None, user_agent="")
-        if erased:
-            pages_changed_on_commit()  # the names shown under articles change
-        PrivacyRequest.objects.create(
-            kind=PrivacyRequest.Kind.ERASE,
-            email_digest=email_digest(email),
-            completed_at=timezone.now(),
-            comments_affected=erased,
-            handled_by=by,
-        )
-    return erased

@@ -16,8 +16,10 @@ from articles.views import ArticleDetailView
 from core.client_ip import client_ip
 from core.ratelimit import over_limit
 
-from . import privacy, services
+from . import privacy
 from .forms import CommentForm, PrivacyRequestForm, form_token
+from .services.commenters import commenter_erase, commenter_export
+from .services.comments import comment_submit
 
 
 @require_POST
@@ -38,7 +40,7 @@ def comment_post(request, article_id):
     data = form.cleaned_data
     if over_limit(f"email:{data['email'].lower()}", settings.NEWSROOM_COMMENT_RATE_PER_EMAIL, window):
         return _article_with_form(request, article, form, status=429, error=TOO_MANY)
-    services.comment_submit(
+    comment_submit(
         article=article,
         name=data["name"],
         email=data["email"],
@@ -102,11 +104,11 @@ def privacy_confirm(request, token):
     if request.method != "POST":
         return render(request, "comments/privacy_confirm.html", {"kind": data["kind"], "token": token})
     if data["kind"] == "export":
-        export = privacy.export_comments(email=data["email"])
+        export = commenter_export(email=data["email"])
         response = JsonResponse(export, json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
         return response
-    erased = privacy.erase_commenter(email=data["email"])
+    erased = commenter_erase(email=data["email"])
     return render(request, "comments/privacy_confirm.html", {"erased": erased})
 
 

@@ -3,8 +3,7 @@ from datetime import UTC
 
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from core.admin import TIPTAP_STYLE_HASH, ContentDirectionMixin
 
 from .models import ConsentRecord, PolicyVersion
+from .services.policy_versions import policy_version_publish, policy_version_revise, policy_version_withdraw
 
 TEXT_FIELDS = [f"{name}_{language}" for name in ("title", "body", "changes") for language in ("ar", "en")]
 
@@ -68,14 +68,18 @@ class PolicyVersionAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            if not change:
-                # Two editors saving at once: the second waits for the first's lock on the newest version, then
-                # counts from the number the first took.
-                list(PolicyVersion.objects.select_for_update().order_by("-number")[:1])
-                obj.number = (PolicyVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
-                obj.created_by = request.user
-            super().save_model(request, obj, form, change)
+        if change:
+            policy_version_revise(version=obj)
+        else:
+            policy_version_publish(version=obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        policy_version_withdraw(version=obj)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, through the service, so each deletion sends its signal (the cached policy number).
+        for version in queryset:
+            policy_version_withdraw(version=version)
 
 
 class EchoBuffer:

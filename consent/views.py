@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 from core.client_ip import client_ip
 from core.ratelimit import over_limit
 
-from . import services
 from .categories import categories
 from .forms import ConsentForm
 from .models import PolicyVersion, clean_policy
+from .services.consents import consent_record_choice
 from .state import CONSENT_ID, consent_id, consent_state, format_choice
 
 CROSS_SITE = _("Cookie choices can only be made on this site's own pages.")
@@ -135,7 +135,7 @@ def consent_settings(request):
         return _refuse(request, NO_POLICY, status=503, form=form)
     allowed = form.categories(allowed_before=state.categories)
     reader = consent_id(request)
-    services.consent_record_choice(
+    consent_record_choice(
         consent_id=reader,
         categories=allowed,
         method=form.cleaned_data["choice"],

@@ -2,7 +2,8 @@
 `reverse()`, remembered.
 
 A page links to the same few dozen addresses on every visit (sections, writers, the newest articles); Django works
-each one out again every time, about 20 µs apiece, which is 2 ms of every uncached front page (bench/README.md).
+each one out again every time, a noticeable part of every uncached front page (bench/README.md, "Figures behind
+decisions in the code").
 An address depends only on the URL configuration, the language prefix, the script prefix and the arguments, so
 this process keeps the last few thousand it has worked out, keyed on all of them. Nothing here is shared between
 workers, and nothing is shared state: a worker that has never seen an address works it out.

@@ -14,6 +14,8 @@ import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ def _guarded(operation):
             raise CacheUnavailable("The cache is not answering; not asked again yet.")
         try:
             return operation(self, *args, **kwargs)
-        except (self._lib.ConnectionError, self._lib.TimeoutError):
+        except (RedisConnectionError, RedisTimeoutError):
             with _lock:
                 _open_until[servers] = time.monotonic() + self._breaker_seconds
             logger.warning("Cache unavailable: not asked again for %s s", self._breaker_seconds)
@@ -67,4 +69,7 @@ class SharedCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        # Django's RedisCache has no public hook for its client class: it builds `self._class(servers, **OPTIONS)`
+        # on first use. This is the one private attribute we set, held to that behaviour by
+        # tests/test_page_cache.py::test_the_shared_cache_builds_its_client_through_djangos_private_hook.
         self._class = BreakerClient

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.html import urlize
 
 from articles.models import Article
-from comments import services
 from comments.forms import CommentForm, form_token
 from comments.models import BlockedWord, Comment
+from comments.services import comments as comment_services
 from comments.templating import comment_text
 from tests.factories import make_article, sign_in
 
@@ -66,12 +66,14 @@ def test_a_consented_comment_waits_for_moderation_with_its_consent_record(client
 
 @pytest.mark.django_db
 def test_approved_comments_are_threaded_escaped_and_counted(client, article):
-    first = services.comment_submit(
+    first = comment_services.comment_submit(
         article=article, name="\u202eJohn Smith", email="j@example.org", body="<b>مرحبا</b>"
     )
-    reply = services.comment_submit(article=article, name="ليلى", email="l@example.org", body="رد", parent=first)
-    services.comment_submit(article=article, name="مجهول", email="x@example.org", body="ما زال ينتظر")
-    services.comments_approve(comments=Comment.objects.filter(pk__in=[first.pk, reply.pk]), by=None)
+    reply = comment_services.comment_submit(
+        article=article, name="ليلى", email="l@example.org", body="رد", parent=first
+    )
+    comment_services.comment_submit(article=article, name="مجهول", email="x@example.org", body="ما زال ينتظر")
+    comment_services.comments_approve(comments=Comment.objects.filter(pk__in=[first.pk, reply.pk]), by=None)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "تعليقان" in html  # two approved comments, Arabic dual
     assert "&lt;b&gt;مرحبا&lt;/b&gt;" in html and "ما زال ينتظر" not in html
@@ -102,8 +104,10 @@ class _CommentTree(HTMLParser):
 @pytest.mark.django_db
 def test_a_deep_thread_is_drawn_as_nested_lists_in_reading_order(client, article):
     def say(name, parent=None):
-        comment = services.comment_submit(article=article, name=name, email="r@example.org", body=name, parent=parent)
-        services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+        comment = comment_services.comment_submit(
+            article=article, name=name, email="r@example.org", body=name, parent=parent
+        )
+        comment_services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
         return comment
 
     first = say("أ")
@@ -112,7 +116,7 @@ def test_a_deep_thread_is_drawn_as_nested_lists_in_reading_order(client, article
     deeper = say("أ١أ١", parent=deep)
     second_answer = say("أ٢", parent=first)
     second = say("ب")
-    hidden_parent = services.comment_submit(article=article, name="ج", email="c@example.org", body="ينتظر")
+    hidden_parent = comment_services.comment_submit(article=article, name="ج", email="c@example.org", body="ينتظر")
     Comment.objects.create(article=article, parent=hidden_parent, name="د", body="رد على ما لم يُنشر",
                            status="approved", consent_at=timezone.now(), consent_version="1")  # fmt: skip
     tree = _CommentTree()
@@ -212,9 +216,9 @@ def test_too_fast_or_too_old_is_refused_with_the_text_kept(client, article, seco
 
 @pytest.mark.django_db
 def test_replies_only_to_approved_comments_of_the_same_article(client, article):
-    pending = services.comment_submit(article=article, name="أ", email="a@example.org", body="معلّق")
+    pending = comment_services.comment_submit(article=article, name="أ", email="a@example.org", body="معلّق")
     assert _post(client, article, parent=str(pending.pk)).status_code == 400
-    services.comments_approve(comments=Comment.objects.filter(pk=pending.pk), by=None)
+    comment_services.comments_approve(comments=Comment.objects.filter(pk=pending.pk), by=None)
     assert _post(client, article, parent=str(pending.pk)).status_code == 302
     assert Comment.objects.get(parent=pending).article == article
 
@@ -228,9 +232,10 @@ def test_comments_cannot_be_posted_on_unpublished_articles(client):
 
 @pytest.mark.django_db
 def test_moderation_states(article):
-    comment = services.comment_submit(article=article, name="أ", email="a@example.org", body="نص")
-    for action, status in [(services.comments_approve, "approved"), (services.comments_reject, "rejected"),
-                           (services.comments_mark_spam, "spam")]:  # fmt: skip
+    comment = comment_services.comment_submit(article=article, name="أ", email="a@example.org", body="نص")
+    for action, status in [(comment_services.comments_approve, "approved"),
+                           (comment_services.comments_reject, "rejected"),
+                           (comment_services.comments_mark_spam, "spam")]:  # fmt: skip
         assert action(comments=Comment.objects.filter(pk=comment.pk), by=None) == 1
         comment.refresh_from_db()
         assert comment.status == status and comment.moderated_at is not None
@@ -240,9 +245,11 @@ def test_moderation_states(article):
 @pytest.mark.parametrize("approved", [1, 12])
 def test_comments_add_one_query_to_the_article_page(client, article, page_queries, approved):
     for number in range(approved):
-        parent = services.comment_submit(article=article, name=f"قارئ {number}", email="r@example.org", body="نص")
-        services.comment_submit(article=article, name="رد", email="r@example.org", body="رد", parent=parent)
-    services.comments_approve(comments=Comment.objects.all(), by=None)
+        parent = comment_services.comment_submit(
+            article=article, name=f"قارئ {number}", email="r@example.org", body="نص"
+        )
+        comment_services.comment_submit(article=article, name="رد", email="r@example.org", body="رد", parent=parent)
+    comment_services.comments_approve(comments=Comment.objects.all(), by=None)
     with page_queries(5):
         client.get(article.get_absolute_url())
 
@@ -255,7 +262,7 @@ def _staff(username, group):
 
 @pytest.mark.django_db
 def test_a_moderator_approves_from_the_admin_queue_and_readers_see_it(client, article):
-    pending = services.comment_submit(article=article, name="سلمى", email="s@example.org", body="تعليق جديد")
+    pending = comment_services.comment_submit(article=article, name="سلمى", email="s@example.org", body="تعليق جديد")
     moderator = _staff("munir", "moderator")
     sign_in(client, moderator)
     queue = client.get("/admin/comments/comment/").content.decode()
@@ -316,8 +323,8 @@ def test_reject_words_match_every_spelling(client, article, variant):
 @pytest.mark.django_db
 def test_hold_words_and_links_keep_a_known_commenter_waiting(client, article, settings):
     settings.NEWSROOM_COMMENT_AUTO_APPROVE_KNOWN = True
-    known = services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="أول تعليق")
-    services.comments_approve(comments=Comment.objects.filter(pk=known.pk), by=None)
+    known = comment_services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="أول تعليق")
+    comment_services.comments_approve(comments=Comment.objects.filter(pk=known.pk), by=None)
     BlockedWord.objects.create(word="إعلان", action=BlockedWord.Action.HOLD)
     _post(client, article, body="تعليق عادي")
     _post(client, article, body="هذا إعلان مدفوع")
@@ -342,15 +349,15 @@ def test_moderators_are_told_of_a_pending_comment(client, article, mailoutbox, d
 
 @pytest.mark.django_db
 def test_an_approved_writer_may_be_told(article, settings, mailoutbox, django_capture_on_commit_callbacks):
-    comment = services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="نص")
+    comment = comment_services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="نص")
     settings.NEWSROOM_COMMENT_NOTIFY_APPROVED = False
     with django_capture_on_commit_callbacks(execute=True):
-        services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+        comment_services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
     assert mailoutbox == []
     Comment.objects.filter(pk=comment.pk).update(status="pending")
     settings.NEWSROOM_COMMENT_NOTIFY_APPROVED = True
     with django_capture_on_commit_callbacks(execute=True):
-        services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+        comment_services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
     assert [message.to for message in mailoutbox] == [["salma@example.org"]]
 
 
@@ -369,11 +376,11 @@ def test_the_consent_label_states_the_retention_and_links_the_policy(client, art
 
 @pytest.mark.django_db
 def test_comment_text_keeps_lines_and_links_without_endorsement(client, article):
-    comment = services.comment_submit(
+    comment = comment_services.comment_submit(
         article=article, name="سلمى", email="s@example.org",
         body="سطر أول\nانظر https://example.org/report?a=1&b=2 <script>alert(1)</script>",
     )  # fmt: skip
-    services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
+    comment_services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=None)
     html = client.get(article.get_absolute_url()).content.decode()
     body = html[html.index('<div class="comment__body"') :]
     body = body[: body.index("</div>")]
@@ -420,8 +427,8 @@ def test_other_forms_still_get_the_plain_csrf_page():
 
 @pytest.mark.django_db
 def test_a_reply_link_sets_up_the_form_to_answer_that_comment(client, article):
-    first = services.comment_submit(article=article, name="John Smith", email="j@example.org", body="سؤال")
-    services.comments_approve(comments=Comment.objects.filter(pk=first.pk), by=None)
+    first = comment_services.comment_submit(article=article, name="John Smith", email="j@example.org", body="سؤال")
+    comment_services.comments_approve(comments=Comment.objects.filter(pk=first.pk), by=None)
     page = client.get(article.get_absolute_url()).content.decode()
     assert f'href="?reply_to={first.pk}#comment-form"' in page
     replying = client.get(article.get_absolute_url(), {"reply_to": first.pk}).content.decode()

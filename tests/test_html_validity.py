@@ -22,9 +22,9 @@ from django.utils.translation import override
 
 from articles.models import AuthorLink, Image
 from articles.services import image_store
-from comments import services as comment_services
 from comments.forms import form_token
 from comments.models import Comment
+from comments.services import comments as comment_services
 from consent.embeds import PROVIDERS
 from tests import photos
 from tests.factories import make_article, make_author, make_section

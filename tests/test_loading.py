@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -71,6 +71,31 @@ def test_the_parts_equal_what_prefetch_related_fetches(article, django_assert_nu
     assert renditions[0].file.url.startswith("/media/renditions/")
     # The objects are real rows: saved ones, from this database.
     assert not tags[0]._state.adding and tags[0]._state.db == "default"
+
+
+def _caches(instance):
+    # Django's private cache, read here on purpose: this test is what notices when an upgrade changes it.
+    return instance._prefetched_objects_cache
+
+
+def test_the_caches_filled_are_the_ones_prefetch_related_fills(article, django_assert_num_queries):
+    """articles/loading.py writes Django's private prefetch caches itself. They must be what `prefetch_related`
+    leaves behind: the same relation names, each the relation's own queryset (same model, same SQL) marked as
+    prefetched, so Django's own code takes them for its own and asks the database for nothing more."""
+    expected = _by_the_orm(article.pk)
+    loaded = attach_page_parts(Article.objects.for_page().get(pk=article.pk))
+    for mine, theirs in ((loaded, expected), (loaded.featured_image, expected.featured_image)):
+        assert _caches(mine).keys() == _caches(theirs).keys()
+        for name, queryset in _caches(mine).items():
+            django = _caches(theirs)[name]
+            assert type(queryset) is type(django) and queryset.model is django.model, name
+            assert queryset._prefetch_done and django._prefetch_done, name
+            assert queryset._result_cache is not None, name
+            if name != "bylines":  # prefetched through a Prefetch() with its own queryset (select_related)
+                assert str(queryset.query) == str(django.query), name
+    with django_assert_num_queries(0):
+        prefetch_related_objects([loaded], "bylines", "tags", "corrections", "featured_image__renditions")
+        assert [b.author.pk for b in loaded.bylines.all()] == [b.author.pk for b in expected.bylines.all()]
 
 
 def test_an_article_without_parts_gets_empty_lists(django_assert_num_queries):

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from articles import services as article_services
 from articles.models import Article, Tag
-from comments import services as comment_services
 from comments.models import Comment
+from comments.services import comments as comment_services
 from core.cache import SharedCache
 from tests.factories import make_article, make_author, make_section, sign_in
 from tests.redis_server import delete_prefix
@@ -419,6 +419,25 @@ def test_a_hanging_redis_is_left_alone_for_a_while_then_tried_again(client, sett
     time.sleep(0.7)
     assert client.get(url).status_code == 200
     assert len(received) > asked  # the pause is over: Redis is asked again
+
+
+def test_the_shared_cache_builds_its_client_through_djangos_private_hook():
+    """core/cache.py sets `RedisCache._class`, which Django 5.2 instantiates with OPTIONS on first use; no public
+    API chooses the client class. If a Django upgrade stops doing so, the breaker is silently gone: a refused
+    Redis must then be asked once, and not again while the breaker is open."""
+    from core.cache import BreakerClient, CacheUnavailable
+
+    shared = SharedCache("redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 0.2,
+                                                               "circuit_breaker_seconds": 30}})  # fmt: skip
+    with pytest.raises(redis.exceptions.ConnectionError) as refused:
+        shared.get("page")
+    assert not isinstance(refused.value, CacheUnavailable)  # the first call did ask Redis
+    for ask in (lambda: shared.get("page"), lambda: shared.set("page", "x"), lambda: shared.get_many(["page"])):
+        started = time.monotonic()
+        with pytest.raises(CacheUnavailable):
+            ask()
+        assert time.monotonic() - started < 0.05  # refused at once, without a connection attempt
+    assert type(shared._cache) is BreakerClient, "Django's RedisCache no longer builds its client from `_class`"
 
 
 def test_with_the_database_down_readers_get_an_arabic_503_and_the_site_recovers(client, article):

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from comments import services
 from comments.models import Comment, PrivacyRequest
 from comments.privacy import email_digest, request_link_token
+from comments.services import comments as comment_services
 from tests.factories import make_article, sign_in
 
 
@@ -16,12 +16,12 @@ from tests.factories import make_article, sign_in
 def comments(db):
     article = make_article(headline_ar="عودة العبارات")
     mine = [
-        services.comment_submit(article=article, name="سلمى", email="Salma@example.org", body="أول",
+        comment_services.comment_submit(article=article, name="سلمى", email="Salma@example.org", body="أول",
                                 ip_address="203.0.113.9", user_agent="Phone"),
-        services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="ثانٍ"),
+        comment_services.comment_submit(article=article, name="سلمى", email="salma@example.org", body="ثانٍ"),
     ]  # fmt: skip
-    services.comments_approve(comments=Comment.objects.filter(pk=mine[0].pk), by=None)
-    other = services.comment_submit(article=article, name="عمر", email="omar@example.org", body="لغيرها")
+    comment_services.comments_approve(comments=Comment.objects.filter(pk=mine[0].pk), by=None)
+    other = comment_services.comment_submit(article=article, name="عمر", email="omar@example.org", body="لغيرها")
     return {"mine": mine, "other": other}
 
 

@@ -16,9 +16,9 @@ from accounts.models import SecurityEvent
 from articles import services as article_services
 from articles.models import Article, ArticleAuthor, Image
 from articles.services import image_store
-from comments import services as comment_services
 from comments.forms import form_token
 from comments.models import Comment
+from comments.services import comments as comment_services
 from consent.models import ConsentRecord
 from tests import photos
 from tests.factories import make_article, make_author, make_section, sign_in
@@ -156,6 +156,8 @@ ADMIN_LISTS = [
     pytest.param("articles/article", 21, id="articles"),
     # The filtered and the full count, the comments with their articles and parents, the status and date facets.
     pytest.param("comments/comment", 8, id="comments"),
+    # The two counts, the moderation events with who did each.
+    pytest.param("comments/moderationevent", 6, id="moderation-log"),
     # The two counts, the photos, their renditions.
     pytest.param("articles/image", 7, id="photos"),
     # The two counts, the tags.

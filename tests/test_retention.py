@@ -7,9 +7,9 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments import services
 from comments.models import Comment
 from comments.retention import anonymize_ip
+from comments.services import comments as comment_services
 from tests.factories import make_article
 
 START = timezone.now().replace(microsecond=0)
@@ -24,7 +24,7 @@ def test_anonymize_ip(address, anonymous):
 
 
 def _comment(article, status="pending", **fields):
-    comment = services.comment_submit(
+    comment = comment_services.comment_submit(
         article=article, name="سلمى", email="s@example.org", body=fields.pop("body", "نص"),
         ip_address="203.0.113.77", user_agent="Phone",
     )  # fmt: skip
