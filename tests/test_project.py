@@ -120,6 +120,34 @@ def _argument_free_url_names(patterns, namespace=""):
 
 PUBLIC_URL_NAMES = sorted(set(_argument_free_url_names(get_resolver().url_patterns)) - {"healthz"})
 
+TEMPLATE_LINE_LIMIT = 120
+# The allow-list, as a rule rather than file and line numbers that move: a line may run past the limit only for one
+# long sentence of prose that is a single translatable string literal (`_("…")`, `gettext("…")`, Django's
+# `{% translate "…" %}`), which cannot be broken without changing its msgid in both catalogs. With each such
+# literal shortened to "…", the line must fit. Sentences in `{% trans %}` / `{% blocktranslate trimmed %}` blocks
+# are wrapped like any text: trimming makes the msgid the same.
+LONG_PROSE = re.compile(
+    r"""(?P<call>\b_\(|gettext\(|\{% translate )(?P<quote>["'])(?:(?!(?P=quote)).){40,}(?P=quote)"""
+)
+
+
+def _without_prose(line):
+    return LONG_PROSE.sub(r"\g<call>\g<quote>…\g<quote>", line)
+
+
+def test_template_lines_fit_in_120_characters_outside_long_prose():
+    """Templates are read and reviewed as markup: no line over 120 characters except a translatable sentence."""
+    too_long = [
+        f"{path.relative_to(BASE_DIR)}:{number}: {len(line)} characters"
+        for path in sorted((BASE_DIR / "templates").rglob("*"))
+        if path.is_file()
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if len(_without_prose(line)) > TEMPLATE_LINE_LIMIT
+    ]
+    assert not too_long, "Rewrap these template lines:\n" + "\n".join(too_long)
+    assert len(_without_prose('<p>{{ _("' + "x" * 150 + '") }}</p>')) < TEMPLATE_LINE_LIMIT  # the rule's own check
+    assert len(_without_prose("<p>" + "x" * 150 + "</p>")) > TEMPLATE_LINE_LIMIT
+
 
 def test_the_url_walk_finds_the_public_pages():
     assert {"home", "articles:feed", "sitemap", "news_sitemap", "robots_txt"} <= set(PUBLIC_URL_NAMES)
