@@ -1,5 +1,6 @@
 from csp.decorators import csp_update
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -16,7 +17,7 @@ from taggit.models import Tag as TaggitTag
 from core.admin import TIPTAP_STYLE_HASH, ContentDirectionMixin
 from core.arabic import normalize_arabic
 
-from . import images, services
+from . import images, inline_photos, services
 from .models import Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Section, Tag
 
 
@@ -94,13 +95,13 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
         return super().get_queryset(request).prefetch_related("renditions")
 
     def has_change_permission(self, request, obj=None):
-        """Reporters may change only photos they uploaded that no article on the site shows yet (`published()`): a
-        photo on a published page changes through an editor."""
+        """Reporters may change only photos they uploaded that no article on the site shows yet (`published()`, as
+        its featured photo or inside its text): a photo on a published page changes through an editor."""
         if not super().has_change_permission(request, obj):
             return False
         if obj is None or request.user.has_perm("articles.edit_any_article"):
             return True
-        return obj.uploaded_by_id == request.user.pk and not obj.featured_in.published().exists()
+        return obj.uploaded_by_id == request.user.pk and not Article.objects.published().showing_photo(obj).exists()
 
     def save_model(self, request, obj, form, change):
         prepared = form.cleaned_data.get("upload")
@@ -157,6 +158,13 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
+        # The editor's image dialog shows and edits addresses: photos stored by reference get theirs back (one
+        # query when the text shows any), and saving turns them into references again.
+        columns = (f"body_{code}" for code, _name in settings.LANGUAGES)
+        bodies = [column for column in columns if self.initial.get(column)]
+        photos = inline_photos.renditions_of(inline_photos.photo_ids(*(self.initial[column] for column in bodies)))
+        for column in bodies:
+            self.initial[column] = inline_photos.for_editor(self.initial[column], photos)
 
     def clean(self):
         cleaned = super().clean()
@@ -348,12 +356,16 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
     def revisions_view(self, request, pk):
         """Every saved version of the article, newest first, each language in its own direction."""
         article = self._article_or_404(request, pk)
+        revisions = list(article.revisions.select_related("created_by"))
+        bodies = (revision.content.get(f"body_{code}") for revision in revisions for code, _name in settings.LANGUAGES)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
             "title": _("Revisions of “%(headline)s”") % {"headline": article.headline},
-            "revisions": article.revisions.select_related("created_by"),
+            "revisions": revisions,
+            # The photos the revisions show, as they are now (one query for them all).
+            "photos": inline_photos.renditions_of(inline_photos.photo_ids(*bodies)),
             "can_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)

@@ -2,10 +2,11 @@
 The article page's data in few statements: its parts in one, its related articles in another.
 
 The article page shows, besides the article row, its bylines with their authors, its tags, its corrections, its
-photo's renditions and «قد يعجبك أيضاً». Built with the ORM (`prefetch_related`, annotated subqueries) most of
-their cost on every uncached page is building and compiling queries rather than running them (bench/README.md,
-"Figures behind decisions in the code"). Here each is one hand-written statement, and the objects are built from
-its rows with `Model.from_db()`, as the ORM itself builds them.
+photo's renditions, those of the photos inside its text and «قد يعجبك أيضاً». Built with the ORM
+(`prefetch_related`, annotated subqueries) most of their cost on every uncached page is building and compiling
+queries rather than running them (bench/README.md, "Figures behind decisions in the code"). Here each is one
+hand-written statement, and the objects are built from its rows with `Model.from_db()`, as the ORM itself builds
+them.
 
 This is the one module that leaves Django's public API for speed: `_prefetched()` fills the caches
 `prefetch_related` fills (`_prefetched_objects_cache`, a queryset's `_result_cache`), which no public API lets a
@@ -21,9 +22,11 @@ import json
 from datetime import UTC
 from functools import cache
 
+from django.conf import settings
 from django.db import connections, models
 from django.utils.dateparse import parse_datetime
 
+from .inline_photos import photo_ids
 from .models import (
     Article,
     ArticleAuthor,
@@ -57,6 +60,17 @@ def _json_array(vendor, model, alias, source, order):
     return f"(SELECT json_group_array(json_object({pairs})) FROM (SELECT {alias}.* {source} ORDER BY {order}) {alias})"  # noqa: S608
 
 
+def _ids(vendor):
+    """SQL for the ids in one parameter: a PostgreSQL array, or a JSON array for SQLite."""
+    if vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])"
+    return "SELECT value FROM json_each(%s)"
+
+
+def _ids_parameter(vendor, ids):
+    return sorted(ids) if vendor == "postgresql" else json.dumps(sorted(ids))
+
+
 @cache
 def _statement(vendor):
     author, byline = Author._meta.db_table, ArticleAuthor._meta.db_table
@@ -81,6 +95,14 @@ def _statement(vendor):
         ),
         _json_array(vendor, Correction, "c", f"FROM {correction} c WHERE c.article_id = %s", "c.published_at, c.id"),
         _json_array(vendor, Rendition, "r", f"FROM {rendition} r WHERE r.image_id = %s", "r.width, r.format"),
+        # The renditions of the photos the body shows by reference (articles/inline_photos.py), from a list of ids.
+        _json_array(
+            vendor,
+            Rendition,
+            "r",
+            f"FROM {rendition} r WHERE r.image_id IN ({_ids(vendor)})",
+            "r.image_id, r.width, r.format",
+        ),
     ]
     return "SELECT " + ", ".join(parts)
 
@@ -106,16 +128,22 @@ def _instances(model, rows, using):
 
 def attach_page_parts(article):
     """Fetch `article`'s bylines (with authors), tags, corrections and featured photo's renditions in one query,
-    into the caches `prefetch_related` fills."""
+    into the caches `prefetch_related` fills; and the renditions of the photos its bodies show, by photo, as
+    `article.inline_photos` (what articles/inline_photos.py draws them from)."""
     using = article._state.db or "default"
     connection = connections[using]
+    shown = photo_ids(*(getattr(article, f"body_{code}") for code, _name in settings.LANGUAGES))
+    parameters = [article.pk] * 4 + [article.featured_image_id, _ids_parameter(connection.vendor, shown)]
     with connection.cursor() as cursor:
-        cursor.execute(_statement(connection.vendor), [article.pk] * 4 + [article.featured_image_id])
+        cursor.execute(_statement(connection.vendor), parameters)
         row = cursor.fetchone()
-    bylines, authors, tags, corrections, renditions = (
+    bylines, authors, tags, corrections, renditions, inline = (
         _instances(model, value if isinstance(value, list) else json.loads(value), using)
-        for model, value in zip((ArticleAuthor, Author, Tag, Correction, Rendition), row, strict=True)
+        for model, value in zip((ArticleAuthor, Author, Tag, Correction, Rendition, Rendition), row, strict=True)
     )
+    article.inline_photos = {photo_id: [] for photo_id in shown}
+    for rendition in inline:
+        article.inline_photos[rendition.image_id].append(rendition)
     for byline, author in zip(bylines, authors, strict=True):
         byline.author = author
     _prefetched(article, bylines=bylines, tags=tags, corrections=corrections)

@@ -22,6 +22,7 @@ from core.addresses import cached_reverse
 from core.arabic import index_document, normalize_arabic, search_terms, tag_key, unicode_slug
 from core.fields import user_reference
 
+from .inline_photos import stored_body
 from .sanitize import clean_body, sanitize_saved_translations
 
 SLUG_MAX_LENGTH = 80
@@ -492,6 +493,15 @@ class ArticleQuerySet(models.QuerySet):
         rank = RawSQL(bm25, [fts_query])  # noqa: S611
         return self.filter(pk__in=found).annotate(rank=rank).order_by("rank", "-published_at", "-id")
 
+    def showing_photo(self, image):
+        """Articles that show `image`: as their featured photo, or inside a body by reference
+        (articles/inline_photos.py, whose markup always writes the id in this form)."""
+        reference = f'data-photo="{image.pk}"'
+        inside = functools.reduce(
+            operator.or_, (Q(**{f"body_{code}__contains": reference}) for code, _name in settings.LANGUAGES)
+        )
+        return self.filter(Q(featured_image=image) | inside)
+
     def for_page(self):
         """The article page's row: the article with its section and featured photo. The page's other parts
         (bylines, tags, corrections, renditions) come in one more query: `articles.loading.attach_page_parts()`."""
@@ -623,7 +633,8 @@ class Article(SlugFromArabicMixin, models.Model):
 
     def save(self, *args, **kwargs):
         # Before the search text is made from it: what readers can find is what they can see.
-        sanitize_saved_translations(self, "body", clean_body, kwargs.get("update_fields"))
+        # Sanitised, and its photos stored by reference (articles/inline_photos.py).
+        sanitize_saved_translations(self, "body", stored_body, kwargs.get("update_fields"))
         text = " ".join(
             strip_tags(getattr(self, f"{name}_{language}") or "")
             for language in ("ar", "en")

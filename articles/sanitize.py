@@ -16,7 +16,8 @@ BODY_TAGS = {
 }  # fmt: skip
 BODY_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
+    # data-photo and data-width: a photo by reference (articles/inline_photos.py).
+    "img": {"src", "alt", "width", "height", "data-photo", "data-width"},
     "ol": {"start"},
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -77,17 +78,22 @@ def language_tag(value):
     return "-".join(cased)
 
 
-def _is_own_rendition(address):
+def own_rendition_name(address):
+    """The file name of the rendition at `address` when it is one of ours ("renditions/ab/ab12….webp"), else None."""
     prefix = f"{settings.MEDIA_URL}renditions/"
-    if not address.startswith(prefix):
-        return False
-    return bool(_RENDITION_PATH.fullmatch(address[len(prefix) :]))
+    if not address.startswith(prefix) or not _RENDITION_PATH.fullmatch(address[len(prefix) :]):
+        return None
+    return f"renditions/{address[len(prefix) :]}"
+
+
+_NUMBER = re.compile(r"[1-9][0-9]{0,9}", re.ASCII)
 
 
 def _filter_attribute(tag, attribute, value):
     """The attributes whose values need more than an allow-list of names:
     - inline images may show our own renditions only: a photo from elsewhere would make every reader's browser
       call a third party (and the CSP would block it anyway);
+    - a photo by reference names a photo and a width by number, nothing else;
     - `dir` and `lang` are copied into the page as they are, so they hold a real direction and a real language tag
       or nothing: junk would only confuse browsers, screen readers and search engines.
     Returning None drops the attribute; the element stays."""
@@ -96,7 +102,9 @@ def _filter_attribute(tag, attribute, value):
     if attribute == "lang":
         return language_tag(value)
     if tag == "img" and attribute == "src":
-        return value if _is_own_rendition(value) else None
+        return value if own_rendition_name(value) else None
+    if tag == "img" and attribute in ("data-photo", "data-width"):
+        return value if _NUMBER.fullmatch(value) else None
     return value
 
 

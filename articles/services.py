@@ -3,15 +3,10 @@ State changes of the editorial desk. Views, admin actions and commands call thes
 state or stored photo files.
 """
 
-import functools
-import operator
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,7 +54,6 @@ def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | N
             if image.uploaded_by_id is None:
                 image.uploaded_by = by
             image.save()
-            previous = list(image.renditions.all())
             image.renditions.all().delete()  # their files are removed on commit (signal_handlers.py)
             rows = []
             for width, image_format, encoded in renditions:
@@ -70,7 +64,6 @@ def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | N
                 written.append((rendition.file.storage, rendition.file.name))
                 rows.append(rendition)
             Rendition.objects.bulk_create(rows)
-            _repoint_inline_photos(previous, rows)
             if replaced_original:
                 transaction.on_commit(lambda: storage.delete(replaced_original))
     except BaseException:
@@ -79,35 +72,6 @@ def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | N
             file_storage.delete(file_name)
         raise
     return image
-
-
-def _repoint_inline_photos(previous, current):
-    """Articles that show a replaced photo inline (its rendition's address pasted into the body) show the new
-    photo: each old address becomes the new rendition of the same format and the nearest width not wider. The old
-    files are deleted (a photo is often replaced because it showed something it must not), so an address left
-    alone would be a broken image on a published page."""
-    by_format = {}
-    for rendition in sorted(current, key=lambda rendition: rendition.width):
-        by_format.setdefault(rendition.format, []).append(rendition)
-    moves = {}
-    for old in previous:
-        candidates = by_format.get(old.format) or sorted(current, key=lambda rendition: rendition.width)
-        if candidates:
-            fitting = [r for r in candidates if r.width <= old.width]
-            moves[old.file.url] = (fitting[-1] if fitting else candidates[0]).file.url
-    if not moves:
-        return
-    columns = [f"body_{code}" for code, _name in settings.LANGUAGES]
-    showing = functools.reduce(operator.or_, (Q(**{f"{column}__contains": url}) for column in columns for url in moves))
-    replaced = {}
-    for column in columns:
-        expression = F(column)
-        for old_url, new_url in moves.items():
-            expression = Replace(expression, Value(old_url), Value(new_url))
-        replaced[column] = expression
-    # One statement, in the database. The version goes up, as with any edit: an editor whose form still holds the
-    # old address is told the article changed (their text kept) rather than saving the broken image back.
-    Article.objects.filter(showing).update(**replaced, version=F("version") + 1)
 
 
 # The editorial workflow. Every status change goes through these functions: they check the user's role, follow

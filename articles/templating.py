@@ -12,6 +12,7 @@ from jinja2 import pass_context
 
 from core.arabic import search_terms
 
+from .inline_photos import expand
 from .models import Section
 from .sanitize import clean_body
 
@@ -19,9 +20,10 @@ _WORDS = re.compile(r"\w+")
 _JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
 
-def article_body(html):
-    """Stored article HTML through the sanitiser again, never as trusted markup."""
-    return mark_safe(clean_body(html))  # noqa: S308 - nh3 output is safe by construction
+def article_body(html, photos=None):
+    """Stored article HTML through the sanitiser again, never as trusted markup, with its photos drawn from their
+    current renditions: those in `photos` (articles/inline_photos.py), or looked up (one query) when not given."""
+    return mark_safe(expand(clean_body(html), photos))  # noqa: S308 - nh3 output, and renditions' escaped addresses
 
 
 def picture(image, sizes="(max-width: 42rem) 100vw, 42rem"):
