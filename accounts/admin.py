@@ -4,14 +4,16 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from core.admin import ReadOnlyAdminMixin
+
 from .models import SecurityEvent
+from .services.second_factors import second_factors_reset
 
 User = get_user_model()
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail: read-only, for everyone who may see it."""
 
     list_display = ["created_at", "username", "kind", "actor", "detail", "address"]
@@ -20,15 +22,6 @@ class SecurityEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["username", "actor__username"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.unregister(User)
@@ -48,7 +41,7 @@ class StaffUserAdmin(UserAdmin):
                 request, _("Only a superuser may reset a superuser's second factors: those were left."), messages.ERROR
             )
         for person in people:
-            services.second_factors_reset(user=person, by=request.user, request=request)
+            second_factors_reset(user=person, by=request.user, request=request)
         self.message_user(
             request,
             ngettext(

@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from . import throttle
-from .services import has_second_factor
+from .services.second_factors import has_second_factor
 
 # What a staff member who has given their password but no second factor yet may reach.
 OPEN_NAMESPACES = {"accounts", "otp_webauthn"}

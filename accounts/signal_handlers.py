@@ -15,7 +15,7 @@ def _logged_in(sender, request=None, **kwargs):
 def _passkey_saved(sender, instance, created, raw=False, **kwargs):
     """Passkeys are registered by django-otp-webauthn's own views: the audit row is written here."""
     if created and not raw:
-        from .services import security_event_record
+        from .services.security_events import security_event_record
 
         security_event_record(
             user=instance.user, kind=SecurityEvent.Kind.FACTOR_ADDED, actor=instance.user, detail="passkey"

@@ -18,10 +18,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from . import services
 from .forms import CodeForm
 from .middleware import second_factor_required
 from .models import SecurityEvent
+from .services.recovery_codes import recovery_codes_make
+from .services.second_factors import has_second_factor, second_factor_remove, second_factors
+from .services.second_steps import second_step_verify
+from .services.security_events import security_event_record
+from .services.totp_devices import totp_device_confirm, totp_device_start
 
 TOTP_SESSION_KEY = "accounts:totp-device"
 
@@ -56,14 +60,14 @@ def verify(request):
     user = request.user
     if user.is_verified():
         return redirect(_next(request))
-    if not services.has_second_factor(user) and _recovery_codes_left(user) is None:
+    if not has_second_factor(user) and _recovery_codes_left(user) is None:
         return redirect(f"{reverse('accounts:security')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        step = services.second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
+        step = second_step_verify(request=request, user=user, code=form.cleaned_data["code"])
         if step.device is not None:
             if isinstance(step.device, StaticDevice):
-                services.security_event_record(
+                security_event_record(
                     user=user, kind=SecurityEvent.Kind.RECOVERY_CODE_USED, actor=user, request=request
                 )
                 left = step.device.token_set.count()
@@ -106,7 +110,7 @@ def verify(request):
 def _require_verified(request):
     """Managing factors needs a verified session, except to enrol the very first one."""
     user = request.user
-    if not user.is_verified() and (services.has_second_factor(user) or _recovery_codes_left(user) is not None):
+    if not user.is_verified() and (has_second_factor(user) or _recovery_codes_left(user) is not None):
         return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}")
     return None
 
@@ -125,7 +129,7 @@ def security(request):
         apps=TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"),
         passkeys=WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("pk"),
         recovery_codes_left=_recovery_codes_left(user),
-        enrolling=not services.has_second_factor(user),
+        enrolling=not has_second_factor(user),
         required=second_factor_required(),
     )
 
@@ -140,11 +144,11 @@ def totp_add(request):
     user = request.user
     device = TOTPDevice.objects.filter(
         pk=request.session.get(TOTP_SESSION_KEY), user=user, confirmed=False
-    ).first() or services.totp_device_start(user=user)
+    ).first() or totp_device_start(user=user)
     request.session[TOTP_SESSION_KEY] = device.pk
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_device_confirm(device=device, token=form.cleaned_data["code"], request=request):
+        if totp_device_confirm(device=device, token=form.cleaned_data["code"], request=request):
             del request.session[TOTP_SESSION_KEY]
             messages.success(request, _("Your authenticator app is set up: it gives your codes from now on."))
             if _recovery_codes_left(user) is None:
@@ -166,7 +170,7 @@ def totp_add(request):
 
 
 def _show_recovery_codes(request):
-    codes = services.recovery_codes_make(user=request.user, request=request)
+    codes = recovery_codes_make(user=request.user, request=request)
     return _page(request, "accounts/recovery_codes.html", _("Your recovery codes"), codes=codes)
 
 
@@ -178,7 +182,7 @@ def recovery_codes(request):
         return HttpResponseNotAllowed(["POST"])
     if (held := _require_verified(request)) is not None:
         return held
-    if not services.has_second_factor(request.user):
+    if not has_second_factor(request.user):
         # Recovery codes stand in for a factor; they are no factor of their own.
         return redirect("accounts:security")
     return _show_recovery_codes(request)
@@ -195,10 +199,10 @@ def factor_remove(request, kind, pk):
     if model is None:
         raise PermissionDenied
     device = get_object_or_404(model, pk=pk, user=request.user, confirmed=True)
-    others = [d for d in services.second_factors(request.user) if d != device and not isinstance(d, StaticDevice)]
+    others = [d for d in second_factors(request.user) if d != device and not isinstance(d, StaticDevice)]
     if second_factor_required() and not others:
         messages.error(request, _("Add another factor first: your account must keep at least one."))
     else:
-        services.second_factor_remove(device=device, request=request)
+        second_factor_remove(device=device, request=request)
         messages.success(request, _("The factor is removed: it no longer signs you in."))
     return redirect("accounts:security")

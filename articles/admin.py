@@ -1,4 +1,3 @@
-from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -10,15 +9,16 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
-from js_asset import Media as JsMedia
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationStackedInline
 from taggit.models import Tag as TaggitTag
 
-from core.admin import TIPTAP_STYLE_HASH, ContentDirectionMixin
+from core.admin import ContentDirectionMixin, RichTextEditorAdminMixin
 from core.arabic import normalize_arabic
 
-from . import images, inline_photos, services
+from . import images, inline_photos
 from .models import Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Section, Tag
+from .services import articles, bylines, corrections, revisions
+from .services import images as photos
 
 
 @admin.register(Section)
@@ -106,9 +106,9 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
     def save_model(self, request, obj, form, change):
         prepared = form.cleaned_data.get("upload")
         if prepared is not None:
-            services.image_store(image=obj, prepared=prepared, by=request.user)
+            photos.image_store(image=obj, prepared=prepared, by=request.user)
         else:
-            obj.save()
+            photos.image_describe(image=obj, by=request.user)
 
 
 class CorrectionInline(ContentDirectionMixin, TranslationStackedInline):
@@ -169,37 +169,23 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            # Locks the row until the admin's transaction commits, so two saves cannot both pass this check.
-            current = (
-                Article.objects.select_for_update().values("version", "status", "published_at").get(pk=self.instance.pk)
-            )
-            # The workflow may have moved the article since the page was loaded: saving the text must not put the
-            # old status back.
-            self.instance.status, self.instance.published_at = current["status"], current["published_at"]
-            if cleaned.get("loaded_version") != current["version"]:
-                raise forms.ValidationError(
-                    _(
-                        "Someone else saved this article while you were editing it, so your changes were not saved. "
-                        "Your text is still in the form below: copy what you need, then reload the page to see "
-                        "their version and add your changes to it."
-                    ),
-                    code="edit_conflict",
-                )
-            self.instance.version = current["version"] + 1
+            # Refused here, as an error on the form with the editor's text kept; the row stays locked until the
+            # admin's transaction commits, so two saves cannot both pass. ArticleAdmin.save_model() saves.
+            articles.article_check_version(article=self.instance, loaded_version=cleaned.get("loaded_version"))
         return cleaned
 
 
 # The workflow buttons of the article form: the POSTed value → the service it calls.
 WORKFLOW_ACTIONS = {
-    "submit": services.article_submit,
-    "return_to_draft": services.article_return_to_draft,
-    "publish": services.article_publish,
-    "unpublish": services.article_unpublish,
+    "submit": articles.article_submit,
+    "return_to_draft": articles.article_return_to_draft,
+    "publish": articles.article_publish,
+    "unpublish": articles.article_unpublish,
 }
 
 
 @admin.register(Article)
-class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
+class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTranslationAdmin):
     form = ArticleForm
     # Listed in full: modeltranslation builds the form's layout from model fields, and would leave out the hidden
     # version (optimistic locking) and the scheduling time, which are form fields only.
@@ -230,21 +216,12 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         return pgettext("list separator", ", ").join(author.name for author in article.byline_authors())
 
     def get_queryset(self, request):
-        articles = super().get_queryset(request).select_related("section").prefetch_related("bylines__author")
-        return articles.visible_to(request.user)
+        queryset = super().get_queryset(request).select_related("section").prefetch_related("bylines__author")
+        return queryset.visible_to(request.user)
 
     def get_search_results(self, request, queryset, search_term):
         """Search the normalised text: «احمد» finds «أحمد», «مدينه» finds «مدينة»."""
         return super().get_search_results(request, queryset, normalize_arabic(search_term))
-
-    @csp_update({"style-src": [TIPTAP_STYLE_HASH]})
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        # The rich-text editor loads through an inline import map, which the CSP admits by this request's nonce.
-        context["media"] = JsMedia.from_media(context["media"]).with_nonce(request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         """Reporters edit their own drafts only; editors edit everything (`Article.may_be_edited_by()`)."""
@@ -256,30 +233,23 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         return super().has_delete_permission(request, obj) and request.user.has_perm("articles.edit_any_article")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        articles.article_save(article=obj, by=request.user, loaded_version=form.cleaned_data.get("loaded_version"))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
             return super().save_formset(request, form, formset, change)
         for correction in formset.save(commit=False):
-            if correction.created_by_id is None:
-                correction.created_by = request.user
-            correction.save()
+            corrections.correction_save(correction=correction, by=request.user)
         for deleted in formset.deleted_objects:
-            deleted.delete()
+            corrections.correction_delete(correction=deleted, by=request.user)
         formset.save_m2m()
         return None
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        article = form.instance
-        author = getattr(request.user, "author_profile", None)
-        if not change and author is not None and not article.bylines.exists():
-            # A reporter who names nobody in the byline is its author.
-            ArticleAuthor.objects.create(article=article, author=author, position=0)
-        services.article_snapshot(article=article, by=request.user)
+        if not change:
+            bylines.byline_default(article=form.instance, by=request.user)
+        revisions.article_snapshot(article=form.instance, by=request.user)
 
     def response_add(self, request, obj, post_url_continue=None):
         self._run_workflow_button(request, obj)
@@ -294,7 +264,7 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         action = WORKFLOW_ACTIONS.get(request.POST.get("_workflow", ""))
         if action is None:
             return
-        extra = {"at": self._schedule_time(request)} if action is services.article_publish else {}
+        extra = {"at": self._schedule_time(request)} if action is articles.article_publish else {}
         self._apply(request, action, article, **extra)
 
     def _schedule_time(self, request):
@@ -322,15 +292,15 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
 
     @admin.action(description=_("Submit the selected articles for review"), permissions=["change"])
     def submit_selected(self, request, queryset):
-        self._bulk(request, queryset, services.article_submit)
+        self._bulk(request, queryset, articles.article_submit)
 
     @admin.action(description=_("Publish the selected articles now"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        self._bulk(request, queryset, services.article_publish)
+        self._bulk(request, queryset, articles.article_publish)
 
     @admin.action(description=_("Unpublish the selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        self._bulk(request, queryset, services.article_unpublish)
+        self._bulk(request, queryset, articles.article_unpublish)
 
     def get_urls(self):
         own = [
@@ -376,7 +346,7 @@ class ArticleAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
             return redirect("admin:articles_article_revisions", pk=pk)
         revision = get_object_or_404(article.revisions, number=number)
         try:
-            services.article_restore(article=article, revision=revision, by=request.user)
+            revisions.article_restore(article=article, revision=revision, by=request.user)
         except PermissionDenied as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
             return redirect("admin:articles_article_revisions", pk=pk)

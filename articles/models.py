@@ -66,6 +66,18 @@ def required_in_arabic(field, *, name, message):
     )
 
 
+def slug_from_arabic_field():
+    """The unique Unicode slug SlugFromArabicMixin fills from a name: may be left empty in a form."""
+    return models.SlugField(
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("Made from the Arabic name when left empty."),
+    )
+
+
 class SlugFromArabicMixin:
     """Fills an empty `slug` from the Arabic text of `slug_source`, in clean() (model validation checks the
     constraints before save() runs, and an editor may leave the slug empty) and in save().
@@ -141,7 +153,7 @@ class Image(models.Model):
     """
     A photo: the original (metadata stripped, kept privately) and its renditions, made at upload time.
 
-    Create and replace photos through `articles.services.image_store()`, which validates and re-encodes them.
+    Create and replace photos through `articles.services.images.image_store()`, which validates and re-encodes them.
     """
 
     original = models.ImageField(
@@ -181,12 +193,15 @@ class Image(models.Model):
         return fitting[-1] if fitting else (candidates[0] if candidates else None)
 
 
+class RenditionFormat(models.TextChoices):
+    WEBP = "webp", "WebP"
+    JPEG = "jpeg", "JPEG"
+
+
 class Rendition(models.Model):
     """One resized copy of a photo, in one format, as readers download it."""
 
-    class Format(models.TextChoices):
-        WEBP = "webp", "WebP"
-        JPEG = "jpeg", "JPEG"
+    Format = RenditionFormat
 
     image = models.ForeignKey(Image, verbose_name=_("photo"), on_delete=models.CASCADE, related_name="renditions")
     width = models.PositiveIntegerField(_("width"))
@@ -200,7 +215,7 @@ class Rendition(models.Model):
         verbose_name_plural = _("renditions")
         constraints = [
             models.UniqueConstraint(fields=["image", "width", "format"], name="rendition_unique_size_format"),
-            models.CheckConstraint(condition=Q(format__in=["webp", "jpeg"]), name="rendition_format_valid"),
+            models.CheckConstraint(condition=Q(format__in=RenditionFormat.values), name="rendition_format_valid"),
         ]
 
     def __str__(self):
@@ -211,14 +226,7 @@ class Section(SlugFromArabicMixin, models.Model):
     """A desk of the newsroom (politics, field reports…), shown in the masthead's navigation."""
 
     name = models.CharField(pgettext_lazy("section", "name"), max_length=100)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=SLUG_MAX_LENGTH,
-        unique=True,
-        allow_unicode=True,
-        blank=True,
-        help_text=_("Made from the Arabic name when left empty."),
-    )
+    slug = slug_from_arabic_field()
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
 
     class Meta:
@@ -248,14 +256,7 @@ class Author(SlugFromArabicMixin, models.Model):
         related_name="author_profile",
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=150)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=SLUG_MAX_LENGTH,
-        unique=True,
-        allow_unicode=True,
-        blank=True,
-        help_text=_("Made from the Arabic name when left empty."),
-    )
+    slug = slug_from_arabic_field()
     role = models.CharField(_("role"), max_length=150, blank=True, help_text=_("For example: field correspondent."))
     bio = models.TextField(_("biography"), blank=True)
     photo = models.ForeignKey(
@@ -355,17 +356,20 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+class AuthorLinkKind(models.TextChoices):
+    WEBSITE = "website", _("Website")
+    X = "x", "X"
+    FACEBOOK = "facebook", "Facebook"
+    TELEGRAM = "telegram", "Telegram"
+    INSTAGRAM = "instagram", "Instagram"
+    YOUTUBE = "youtube", "YouTube"
+    LINKEDIN = "linkedin", "LinkedIn"
+
+
 class AuthorLink(models.Model):
     """A place to find an author elsewhere: their site or a social network profile."""
 
-    class Kind(models.TextChoices):
-        WEBSITE = "website", _("Website")
-        X = "x", "X"
-        FACEBOOK = "facebook", "Facebook"
-        TELEGRAM = "telegram", "Telegram"
-        INSTAGRAM = "instagram", "Instagram"
-        YOUTUBE = "youtube", "YouTube"
-        LINKEDIN = "linkedin", "LinkedIn"
+    Kind = AuthorLinkKind
 
     author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
@@ -378,7 +382,7 @@ class AuthorLink(models.Model):
         verbose_name_plural = _("links")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["website", "x", "facebook", "telegram", "instagram", "youtube", "linkedin"]),
+                condition=Q(kind__in=AuthorLinkKind.values),
                 name="author_link_kind_valid",
             ),
             models.CheckConstraint(
@@ -775,12 +779,15 @@ class ArticleRevision(models.Model):
         return f"#{self.number}"
 
 
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    UPDATE = "update", _("Update")
+
+
 class Correction(models.Model):
     """A public note on a published article: a correction of a mistake, or an update as the story develops."""
 
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", _("Correction")
-        UPDATE = "update", _("Update")
+    Kind = CorrectionKind
 
     article = models.ForeignKey(
         "Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
@@ -795,7 +802,7 @@ class Correction(models.Model):
         verbose_name = _("correction or update")
         verbose_name_plural = _("corrections and updates")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["correction", "update"]), name="correction_kind_valid"),
+            models.CheckConstraint(condition=Q(kind__in=CorrectionKind.values), name="correction_kind_valid"),
             required_in_arabic("text", name="correction_text_ar_not_empty", message=_("A note needs Arabic text.")),
         ]
 

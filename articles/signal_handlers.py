@@ -18,8 +18,9 @@ def delete_file_after_commit(sender, instance, **kwargs):
 def _unseen(instance):
     """An article that readers cannot see now (`Article.is_visible()`: a draft, one in review, one unpublished or
     scheduled for later), or a part of one (a byline, a correction). Its status only changes through
-    articles/services.py, which purges by itself, and a scheduled article's coming due is the page cache's next-due
-    time: saving it changes no page, and purging would empty the page cache each time a reporter saves a draft."""
+    articles/services/articles.py, which purges by itself, and a scheduled article's coming due is the page
+    cache's next-due time: saving it changes no page, and purging would empty the page cache each time a reporter
+    saves a draft."""
     from .models import Article
 
     try:

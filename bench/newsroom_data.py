@@ -160,7 +160,7 @@ def seed(*, articles, rng=None, progress=True):
     from django.utils import timezone
 
     from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section, Tag, TaggedArticle
-    from articles.services import image_store
+    from articles.services.images import image_store
     from comments.models import Comment
     from core.arabic import normalize_arabic, tag_key, unicode_slug
     from core.pagecache import pages_changed

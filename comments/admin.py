@@ -8,9 +8,11 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import BlockedWord, Comment, ModerationEvent, PrivacyRequest
 from .services.commenters import commenter_erase, commenter_export
-from .services.comments import comments_approve, comments_mark_spam, comments_reject
+from .services.comments import comments_approve, comments_delete, comments_mark_spam, comments_reject
 
 
 @admin.register(Comment)
@@ -72,6 +74,12 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # comments come from readers
 
+    def delete_model(self, request, obj):
+        comments_delete(comments=Comment.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        comments_delete(comments=queryset, by=request.user)
+
     def _moderate(self, request, queryset, action):
         changed = action(comments=queryset, by=request.user)
         message = ngettext("%(count)s comment changed.", "%(count)s comments changed.", changed) % {"count": changed}
@@ -122,7 +130,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The moderation log, read-only: who approved, rejected, marked as spam or erased which comment, and when.
     Rows are written by the moderation services only, so the log can be trusted."""
 
@@ -140,15 +148,6 @@ class ModerationEventAdmin(admin.ModelAdmin):
             reverse("admin:comments_comment_change", args=[event.comment_id]),
             event.comment_number,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BlockedWord)

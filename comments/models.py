@@ -16,14 +16,17 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
 
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for moderation")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+
+
 class Comment(models.Model):
     """A reader's comment on an article: stored only with the commenter's consent, shown only once approved."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for moderation")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        SPAM = "spam", _("Spam")
+    Status = CommentStatus
 
     article = models.ForeignKey(
         "articles.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
@@ -51,7 +54,7 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
+                condition=Q(status__in=CommentStatus.values),
                 name="comment_status_valid",
                 violation_error_message=_("Unknown comment status."),
             ),
@@ -68,15 +71,20 @@ class Comment(models.Model):
         return f"{self.name}: {self.body[:60]}"
 
 
+class ModerationAction(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Marked as spam")
+    ERASED = "erased", _("Writer's details erased")
+    DELETED = "deleted", _("Deleted")
+
+
 class ModerationEvent(models.Model):
     """One moderation act on one comment: what was done, from which status, by whom and when. The log outlives
-    the comment (retention deletes old spam and rejected comments): the link goes, the comment's number stays."""
+    the comment (a moderator may delete it, retention deletes old spam and rejected comments, each logged as
+    "deleted"): the link goes, the comment's number stays."""
 
-    class Action(models.TextChoices):
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        SPAM = "spam", _("Marked as spam")
-        ERASED = "erased", _("Writer's details erased")
+    Action = ModerationAction
 
     comment = models.ForeignKey(
         Comment,
@@ -98,12 +106,12 @@ class ModerationEvent(models.Model):
         verbose_name_plural = _("moderation log")
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["approved", "rejected", "spam", "erased"]),
+                condition=Q(action__in=ModerationAction.values),
                 name="moderation_event_action_valid",
                 violation_error_message=_("Unknown moderation action."),
             ),
             models.CheckConstraint(
-                condition=Q(status_before__in=["pending", "approved", "rejected", "spam"]),
+                condition=Q(status_before__in=CommentStatus.values),
                 name="moderation_event_status_before_valid",
             ),
         ]
@@ -114,12 +122,15 @@ class ModerationEvent(models.Model):
         return f"{self.get_action_display()} #{self.comment_number}"
 
 
+class BlockedWordAction(models.TextChoices):
+    HOLD = "hold", _("Hold for moderation")
+    REJECT = "reject", _("Reject")
+
+
 class BlockedWord(models.Model):
     """A word moderators do not want in comments, matched whatever its spelling («كـلمة», «كَلِمَة», «ﻛﻠﻤﺔ»)."""
 
-    class Action(models.TextChoices):
-        HOLD = "hold", _("Hold for moderation")
-        REJECT = "reject", _("Reject")
+    Action = BlockedWordAction
 
     word = models.CharField(_("word"), max_length=100)
     normalized = models.CharField(_("matching form"), max_length=100, unique=True, editable=False)
@@ -130,7 +141,7 @@ class BlockedWord(models.Model):
         verbose_name = _("blocked word")
         verbose_name_plural = _("blocked words")
         constraints = [
-            models.CheckConstraint(condition=Q(action__in=["hold", "reject"]), name="blocked_word_action_valid"),
+            models.CheckConstraint(condition=Q(action__in=BlockedWordAction.values), name="blocked_word_action_valid"),
             models.CheckConstraint(condition=~Q(normalized=""), name="blocked_word_not_empty"),
         ]
 
@@ -142,13 +153,16 @@ class BlockedWord(models.Model):
         super().save(*args, **kwargs)
 
 
+class PrivacyRequestKind(models.TextChoices):
+    EXPORT = "export", _("Export")
+    ERASE = "erase", _("Erasure")
+
+
 class PrivacyRequest(models.Model):
     """The log of commenters' requests to see or erase their data: what was asked, when, done by whom. The
     address itself is not kept, only a keyed hash of it, so the log does not undo an erasure."""
 
-    class Kind(models.TextChoices):
-        EXPORT = "export", _("Export")
-        ERASE = "erase", _("Erasure")
+    Kind = PrivacyRequestKind
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind)
     email_digest = models.CharField(_("e-mail (keyed hash)"), max_length=64, db_index=True)
@@ -164,7 +178,7 @@ class PrivacyRequest(models.Model):
         verbose_name = _("privacy request")
         verbose_name_plural = _("privacy requests")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["export", "erase"]), name="privacy_request_kind_valid"),
+            models.CheckConstraint(condition=Q(kind__in=PrivacyRequestKind.values), name="privacy_request_kind_valid"),
         ]
 
     def __str__(self):

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from .models import Comment
+from .services.comments import comments_delete
 
 
 def anonymize_ip(address: str) -> str:
@@ -59,8 +59,8 @@ def apply_retention(*, now=None, dry_run=False, progress=None) -> RetentionRepor
     if dry_run:
         report.comments_deleted = discarded.count()
     else:
-        with transaction.atomic():
-            # Replies to a discarded comment go with it (they were never shown without it).
-            report.comments_deleted = discarded.delete()[1].get(Comment._meta.label, 0)
+        # Replies to a discarded comment go with it (they were never shown without it); each is in the moderation
+        # log, deleted by nobody.
+        report.comments_deleted = comments_delete(comments=discarded, by=None)
     say(f"Spam and rejected comments deleted: {report.comments_deleted}")
     return report

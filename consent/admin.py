@@ -1,16 +1,14 @@
 import csv
 from datetime import UTC
 
-from csp.decorators import csp_update
 from django.contrib import admin
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from js_asset import Media as JsMedia
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from core.admin import TIPTAP_STYLE_HASH, ContentDirectionMixin
+from core.admin import ContentDirectionMixin, ReadOnlyAdminMixin, RichTextEditorAdminMixin
 
 from .models import ConsentRecord, PolicyVersion
 from .services.policy_versions import policy_version_publish, policy_version_revise, policy_version_withdraw
@@ -19,7 +17,7 @@ TEXT_FIELDS = [f"{name}_{language}" for name in ("title", "body", "changes") for
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
+class PolicyVersionAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTranslationAdmin):
     """
     The privacy & cookies policy, one row per version. A new version starts from the text in force; once a version
     is in effect it is read-only (readers' consent records point at it), so a change is always a new version, and
@@ -58,15 +56,6 @@ class PolicyVersionAdmin(ContentDirectionMixin, TabbedTranslationAdmin):
         initial.setdefault("effective_at", timezone.now())
         return initial
 
-    @csp_update({"style-src": [TIPTAP_STYLE_HASH]})
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        # The rich-text editor loads through an inline import map, which the CSP admits by this request's nonce.
-        context["media"] = JsMedia.from_media(context["media"]).with_nonce(request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
-
     def save_model(self, request, obj, form, change):
         if change:
             policy_version_revise(version=obj)
@@ -88,7 +77,7 @@ class EchoBuffer:
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The consent log, read-only: look a reader's consent id up (they find it on the cookie settings page) and
     export rows as proof of what was chosen, when, under which policy version."""
 
@@ -99,16 +88,6 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     list_select_related = ["policy_version"]
     actions = ["export_csv"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Rows leave the log through the retention command only, so the log can be trusted as proof.
-        return False
 
     @admin.action(description=_("Export the selected consent records (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):

@@ -105,15 +105,18 @@ class PolicyVersion(models.Model):
         return self.effective_at <= (now or timezone.now())
 
 
+class ConsentMethod(models.TextChoices):
+    ACCEPT_ALL = "accept_all", _("Accepted all")
+    REJECT_ALL = "reject_all", _("Rejected all")
+    SAVE = "save", _("Chose in the settings")
+    GRANT = "grant", _("Allowed one category from a placeholder")
+
+
 class ConsentRecord(models.Model):
     """One cookie choice, as the reader made it. No address, no browser: the consent id in the reader's cookie is
     the only link to a person, and only the reader holds it."""
 
-    class Method(models.TextChoices):
-        ACCEPT_ALL = "accept_all", _("Accepted all")
-        REJECT_ALL = "reject_all", _("Rejected all")
-        SAVE = "save", _("Chose in the settings")
-        GRANT = "grant", _("Allowed one category from a placeholder")
+    Method = ConsentMethod
 
     consent_id = models.CharField(_("consent id"), max_length=32)
     analytics = models.BooleanField(_("analytics"))
@@ -133,9 +136,7 @@ class ConsentRecord(models.Model):
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(method__in=["accept_all", "reject_all", "save", "grant"]), name="consent_method_valid"
-            ),
+            models.CheckConstraint(condition=Q(method__in=ConsentMethod.values), name="consent_method_valid"),
             models.CheckConstraint(condition=~Q(consent_id=""), name="consent_id_not_empty"),
         ]
         indexes = [models.Index(fields=["consent_id", "-created_at"], name="consent_record_lookup")]

@@ -44,6 +44,19 @@ def make_article(*, authors=(), **fields):
     return article
 
 
+def make_staff(username, group=None, *, password=None, **fields):
+    """A staff account (`is_staff`, unless `fields` say otherwise) in the editorial `group` ("reporter", "editor",
+    "moderator"), or in none. Without a `password` it has none that works: tests sign it in with sign_in()."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    fields.setdefault("is_staff", True)
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", password, **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
 def sign_in(client, user):
     """Sign `user` in as the admin would after both steps: the password (force_login) and a second factor (an
     authenticator app confirmed for them, recorded in the session the way django-otp records a verified device)."""

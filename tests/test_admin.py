@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, Image, Section, Tag
-from articles.services import image_store
+from articles.services.images import image_store
 from tests import photos
 from tests.factories import make_article, make_section, sign_in
 

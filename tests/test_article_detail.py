@@ -6,7 +6,7 @@ from urllib.parse import unquote
 import pytest
 
 from articles.models import Article, Image
-from articles.services import image_store
+from articles.services.images import image_store
 from tests import photos
 from tests.conftest import html_root_attributes
 from tests.factories import make_article, make_author

@@ -6,8 +6,6 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template.defaultfilters import linebreaksbr
 from django.test import Client
@@ -19,7 +17,7 @@ from comments.forms import CommentForm, form_token
 from comments.models import BlockedWord, Comment
 from comments.services import comments as comment_services
 from comments.templating import comment_text
-from tests.factories import make_article, sign_in
+from tests.factories import make_article, make_staff, sign_in
 
 
 @pytest.fixture
@@ -254,16 +252,10 @@ def test_comments_add_one_query_to_the_article_page(client, article, page_querie
         client.get(article.get_absolute_url())
 
 
-def _staff(username, group):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.mark.django_db
 def test_a_moderator_approves_from_the_admin_queue_and_readers_see_it(client, article):
     pending = comment_services.comment_submit(article=article, name="سلمى", email="s@example.org", body="تعليق جديد")
-    moderator = _staff("munir", "moderator")
+    moderator = make_staff("munir", "moderator")
     sign_in(client, moderator)
     queue = client.get("/admin/comments/comment/").content.decode()
     assert "<bdi>سلمى</bdi>" in queue and "تعليق جديد" in queue
@@ -277,7 +269,7 @@ def test_a_moderator_approves_from_the_admin_queue_and_readers_see_it(client, ar
 @pytest.mark.django_db
 @pytest.mark.parametrize(("group", "status"), [("reporter", 403), ("editor", 403), ("moderator", 200)])
 def test_only_moderators_and_superusers_moderate(client, group, status):
-    sign_in(client, _staff("someone", group))
+    sign_in(client, make_staff("someone", group))
     assert client.get("/admin/comments/comment/").status_code == status
 
 
@@ -339,7 +331,7 @@ def test_hold_words_and_links_keep_a_known_commenter_waiting(client, article, se
 
 @pytest.mark.django_db
 def test_moderators_are_told_of_a_pending_comment(client, article, mailoutbox, django_capture_on_commit_callbacks):
-    _staff("munir", "moderator")
+    make_staff("munir", "moderator")
     with django_capture_on_commit_callbacks(execute=True):
         _post(client, article)
     assert len(mailoutbox) == 1

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from articles.models import AuthorLink, Image
-from articles.services import image_store
+from articles.services.images import image_store
 from comments.forms import form_token
 from comments.models import Comment
 from comments.services import comments as comment_services

@@ -12,7 +12,7 @@ from PIL import ImageFile
 
 from articles import images
 from articles.models import Image, Rendition
-from articles.services import image_store
+from articles.services.images import image_store
 from tests import photos
 
 

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from articles import services
 from articles.inline_photos import by_reference, expand, for_editor, photo_ids, renditions_of
 from articles.models import Article, ArticleRevision, Image
-from articles.services import image_store
+from articles.services.images import image_store
+from articles.services.revisions import article_restore, article_snapshot
 from tests import photos
 from tests.factories import make_article, sign_in
 
@@ -92,7 +92,7 @@ def test_a_revision_from_before_a_replacement_shows_the_current_photo():
     editor.groups.add(Group.objects.get(name="editor"))
     image = _photo()
     article = make_article(body_ar=f'<p><img src="{_address(image, 960)}" alt="جسر"></p>')
-    first = services.article_snapshot(article=article, by=editor)
+    first = article_snapshot(article=article, by=editor)
     article.body_ar = "<p>نص بلا صورة.</p>"
     article.save()
     image_store(image=image, upload=photos.camera_jpeg(900, 1200))
@@ -102,7 +102,7 @@ def test_a_revision_from_before_a_replacement_shows_the_current_photo():
     revisions = client.get(f"/admin/articles/article/{article.pk}/revisions/").content.decode()
     assert _address(image, 960, "jpeg") in revisions  # the revision, drawn with today's renditions
 
-    services.article_restore(article=article, revision=first, by=editor)
+    article_restore(article=article, revision=first, by=editor)
     article.refresh_from_db()
     assert f'<img src="{_address(image, 960, "jpeg")}"' in _reader_page(article)
 

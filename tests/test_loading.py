@@ -9,7 +9,7 @@ from django.utils.translation import override
 
 from articles.loading import attach_page_parts
 from articles.models import Article, ArticleAuthor, Image
-from articles.services import image_store
+from articles.services.images import image_store
 from tests import photos
 from tests.factories import make_article, make_author
 

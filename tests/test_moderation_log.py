@@ -6,24 +6,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Comment, ModerationEvent
 from comments.services import comments as comment_services
 from comments.services.commenters import commenter_erase
-from tests.factories import make_article, sign_in
+from tests.factories import make_article, make_staff, sign_in
 
 START = timezone.now().replace(microsecond=0)
 SIZES = [2, 5]
-
-
-def _staff(username, group):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture
@@ -33,7 +25,7 @@ def article(db):
 
 @pytest.fixture
 def munir(db):
-    return _staff("munir", "moderator")
+    return make_staff("munir", "moderator")
 
 
 def _comment(article, email="salma@example.org", body="نص"):
@@ -69,7 +61,7 @@ def test_each_moderation_act_logs_who_when_from_which_status_for_each_comment(ar
 
 
 def test_two_acts_on_one_comment_keep_both_and_the_comment_shows_the_last(article, munir):
-    hala = _staff("hala", "moderator")
+    hala = make_staff("hala", "moderator")
     comment = _comment(article)
     with time_machine.travel(START, tick=False):
         comment_services.comments_approve(comments=Comment.objects.filter(pk=comment.pk), by=munir)
@@ -120,7 +112,39 @@ def test_the_log_outlives_the_comment_deleted_by_retention(article, munir, setti
     with time_machine.travel(START + timedelta(days=31), tick=False):
         call_command("apply_retention")
     assert not Comment.objects.filter(pk=spam.pk).exists()
-    assert _log() == [(None, spam.pk, "spam", "pending", "munir", START)]
+    assert _log() == [
+        (None, spam.pk, "spam", "pending", "munir", START),
+        (None, spam.pk, "deleted", "spam", None, START + timedelta(days=31)),  # by retention: nobody
+    ]
+
+
+def test_a_moderator_deleting_a_comment_logs_it_and_its_replies(client, article, munir):
+    """Deleted from the comment's page or as a bulk action: each comment that goes (replies go with the comment
+    they answer) is in the log with the status it had, the moderator and the time; the comment's page no longer
+    shows it."""
+    shown = _comment(article, body="تعليق منشور")
+    comment_services.comments_approve(comments=Comment.objects.filter(pk=shown.pk), by=munir)
+    reply = comment_services.comment_submit(
+        article=article, name="هدى", email="huda@example.org", body="رد", parent=shown
+    )
+    other, untouched = _comment(article, body="رسالة مزعجة"), _comment(article, body="يبقى")
+    sign_in(client, munir)
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        response = client.post(f"/admin/comments/comment/{shown.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    with time_machine.travel(START + timedelta(hours=2), tick=False):
+        client.post(
+            "/admin/comments/comment/", {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"}
+        )
+    assert list(Comment.objects.values_list("pk", flat=True)) == [untouched.pk]
+    deleted = [event for event in _log() if event[2] == "deleted"]
+    assert deleted == [
+        (None, shown.pk, "deleted", "approved", "munir", START + timedelta(hours=1)),
+        (None, reply.pk, "deleted", "pending", "munir", START + timedelta(hours=1)),
+        (None, other.pk, "deleted", "pending", "munir", START + timedelta(hours=2)),
+    ]
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "تعليق منشور" not in page
 
 
 def test_the_database_refuses_an_unknown_action(article):
@@ -135,7 +159,7 @@ def test_the_database_refuses_an_unknown_action(article):
 
 @pytest.mark.parametrize(("group", "status"), [("reporter", 403), ("editor", 403), ("moderator", 200)])
 def test_the_log_is_for_moderators(client, article, group, status):
-    sign_in(client, _staff("someone", group))
+    sign_in(client, make_staff("someone", group))
     assert client.get("/admin/comments/moderationevent/").status_code == status
 
 

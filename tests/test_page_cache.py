@@ -23,8 +23,8 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from articles import services as article_services
 from articles.models import Article, Tag
+from articles.services.articles import article_publish, article_unpublish
 from comments.models import Comment
 from comments.services import comments as comment_services
 from core.cache import SharedCache
@@ -251,7 +251,7 @@ def test_every_change_is_seen_at_once_by_the_other_worker(workers, article, edit
     fresh = make_article(status=Article.Status.DRAFT, headline_ar="سوق دير الزور يفتح أبوابه")
     Article.objects.filter(pk=fresh.pk).update(status=Article.Status.IN_REVIEW)
     fresh.refresh_from_db()
-    change_on_two(lambda: article_services.article_publish(article=fresh, by=editor))
+    change_on_two(lambda: article_publish(article=fresh, by=editor))
     with use(one):
         assert "سوق دير الزور يفتح أبوابه" in reader.get("/").content.decode()
 
@@ -289,7 +289,7 @@ def test_every_change_is_seen_at_once_by_the_other_worker(workers, article, edit
 
     # Unpublished: gone at once.
     served_by_one(url)
-    change_on_two(lambda: article_services.article_unpublish(article=article, by=editor))
+    change_on_two(lambda: article_unpublish(article=article, by=editor))
     with use(one):
         assert reader.get(url).status_code == 404
         assert "بعد الإصلاح" not in reader.get("/").content.decode()

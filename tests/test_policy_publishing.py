@@ -5,7 +5,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from consent.services.policy_versions import (
     policy_version_withdraw,
 )
 from consent.state import current_policy_version
+from tests.factories import make_staff
 
 
 def _draft(title="سياسة معدّلة", **fields):
@@ -23,13 +23,9 @@ def _draft(title="سياسة معدّلة", **fields):
     return PolicyVersion(title_ar=title, body_ar="<p>نص.</p>", **fields)
 
 
-def _editor(username):
-    return get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
-
-
 @pytest.mark.django_db
 def test_publishing_gives_the_next_number_and_records_who(privacy_policy):
-    hala = _editor("hala")
+    hala = make_staff("hala")
     version = policy_version_publish(version=_draft(), by=hala)
     version.refresh_from_db()
     assert (version.number, version.created_by) == (2, hala)
@@ -60,7 +56,7 @@ def test_two_editors_publishing_at_once_get_two_numbers(privacy_policy):
     """The second waits for the first's lock on the newest version, then counts from the number the first took."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer in at a time: two publishing transactions cannot overlap there")
-    hala, omar = _editor("hala"), _editor("omar")
+    hala, omar = make_staff("hala"), make_staff("omar")
     second = {}
 
     def publish_meanwhile():

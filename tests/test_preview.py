@@ -1,32 +1,26 @@
 """Private previews of unpublished articles: for editors and the article's authors, never cached or indexed."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import make_article, sign_in
-
-
-def _user(username, group):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
+from tests.factories import make_article, make_staff, sign_in
 
 
 @pytest.fixture
 def draft(db):
-    return make_article(status=Article.Status.DRAFT, headline_ar="مسودة سرية", created_by=_user("rana", "reporter"))
+    return make_article(
+        status=Article.Status.DRAFT, headline_ar="مسودة سرية", created_by=make_staff("rana", "reporter")
+    )
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("who", "status"), [("rana", 200), ("editor", 200), ("sami", 404), ("anonymous", 302)])
 def test_who_may_preview_a_draft(client, draft, who, status):
     if who == "editor":
-        sign_in(client, _user("hala", "editor"))
+        sign_in(client, make_staff("hala", "editor"))
     elif who == "sami":
-        sign_in(client, _user("sami", "reporter"))
+        sign_in(client, make_staff("sami", "reporter"))
     elif who == "rana":
         sign_in(client, draft.created_by)
     response = client.get(reverse("articles:article_preview", args=[draft.pk]))

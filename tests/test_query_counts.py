@@ -9,19 +9,18 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import SecurityEvent
-from articles import services as article_services
 from articles.models import Article, ArticleAuthor, Image
-from articles.services import image_store
+from articles.services.images import image_store
+from articles.services.revisions import article_snapshot
 from comments.forms import form_token
 from comments.models import Comment
 from comments.services import comments as comment_services
 from consent.models import ConsentRecord
 from tests import photos
-from tests.factories import make_article, make_author, make_section, sign_in
+from tests.factories import make_article, make_author, make_section, make_staff, sign_in
 
 User = get_user_model()
 
@@ -29,19 +28,12 @@ User = get_user_model()
 SIZES = [3, 6]
 
 
-def _staff(username, *, group=None, **fields):
-    user = User.objects.create_user(username, f"{username}@example.org", "unused", is_staff=True, **fields)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 def _newsroom(size, policy=None):
     """`size` published articles, each in its own section, with two authors (one a staff account), two tags of its
     own and one shared, a photo, an approved comment with an approved reply; `size` consent records, staff
     accounts and security events. Returns the last article, section, tag and author."""
     for number in range(size):
-        user = _staff(f"reporter{number}", group="reporter")
+        user = make_staff(f"reporter{number}", group="reporter")
         author = make_author(user=user)
         section = make_section()
         photo = image_store(image=Image(alt_ar=f"صورة {number}"), upload=photos.camera_jpeg(320, 240))
@@ -51,7 +43,7 @@ def _newsroom(size, policy=None):
             article=article, name=f"قارئ {number}", email="r@example.org", body="نص"
         )
         comment_services.comment_submit(article=article, name="رد", email="s@example.org", body="رد", parent=first)
-        _staff(f"moderator{number}", group="moderator")
+        make_staff(f"moderator{number}", group="moderator")
         SecurityEvent.objects.create(
             user=user, username=user.username, actor=user, kind=SecurityEvent.Kind.FACTOR_ADDED, detail="x"
         )
@@ -135,13 +127,13 @@ def test_preview_for_an_editor(client, page_queries, size):
     section = make_section()
     draft = make_article(
         status=Article.Status.DRAFT, section=section, authors=[make_author() for _ in range(size)],
-        created_by=_staff("rana", group="reporter"),
+        created_by=make_staff("rana", group="reporter"),
     )  # fmt: skip
     draft.tags.add(*(f"وسم {number}" for number in range(size)))
     for number in range(size):
         draft.corrections.create(text_ar=f"تصحيح {number}")
         make_article(section=section).tags.add(f"وسم {number}")
-    sign_in(client, _staff("hala", group="editor"))
+    sign_in(client, make_staff("hala", group="editor"))
     with page_queries(8):
         response = client.get(f"/preview/{draft.pk}/")
     assert response.status_code == 200
@@ -183,7 +175,7 @@ def test_admin_change_lists(client, privacy_policy, page_queries, size, model, q
     # `privacy_policy` before `page_queries`, as on the consent pages.
     """A superuser's change list costs the same with twice the rows: see ADMIN_LISTS for what each query is."""
     _newsroom(size, policy=privacy_policy)
-    sign_in(client, _staff("boss", is_superuser=True))
+    sign_in(client, make_staff("boss", is_superuser=True))
     with page_queries(queries):
         response = client.get(f"/admin/{model}/")
     assert response.status_code == 200
@@ -198,8 +190,8 @@ def test_admin_article_revisions(client, page_queries, size):
     them for the change list; this page shows none), the revisions with who saved each."""
     article = make_article(authors=[make_author()])
     for number in range(size):
-        article_services.article_snapshot(article=article, by=_staff(f"editor{number}", group="editor"))
-    sign_in(client, _staff("hala", group="editor"))
+        article_snapshot(article=article, by=make_staff(f"editor{number}", group="editor"))
+    sign_in(client, make_staff("hala", group="editor"))
     with page_queries(9):
         response = client.get(f"/admin/articles/article/{article.pk}/revisions/")
     assert response.status_code == 200

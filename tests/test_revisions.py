@@ -1,18 +1,17 @@
 """Revisions and optimistic locking: no save is silently lost, and any saved version can come back."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from articles import services
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section, sign_in
+from articles.services.articles import article_publish, article_save
+from articles.services.revisions import article_restore, article_snapshot
+from tests.factories import make_article, make_author, make_section, make_staff, sign_in
 
 
 def _editor(username):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", "unused", is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
+    user = make_staff(username, "editor")
     client = Client()
     sign_in(client, user)
     return user, client
@@ -88,12 +87,11 @@ def test_every_save_keeps_a_revision_and_an_earlier_one_can_be_restored():
 
 @pytest.mark.django_db
 def test_a_reporter_cannot_restore_a_revision_of_an_article_in_review():
-    reporter = get_user_model().objects.create_user("rana", "r@example.org", "unused", is_staff=True)
-    reporter.groups.add(Group.objects.get(name="reporter"))
+    reporter = make_staff("rana", "reporter")
     article = make_article(status=Article.Status.IN_REVIEW, created_by=reporter)
-    revision = services.article_snapshot(article=article, by=reporter)
-    with pytest.raises(services.PermissionDenied):
-        services.article_restore(article=article, revision=revision, by=reporter)
+    revision = article_snapshot(article=article, by=reporter)
+    with pytest.raises(PermissionDenied):
+        article_restore(article=article, revision=revision, by=reporter)
 
 
 @pytest.mark.django_db
@@ -101,10 +99,39 @@ def test_restoring_a_revision_whose_section_was_deleted_keeps_the_current_sectio
     old_section, new_section = make_section(), make_section()
     article = make_article(section=old_section)
     hala, _client = _editor("hala")
-    first = services.article_snapshot(article=article, by=hala)
+    first = article_snapshot(article=article, by=hala)
     article.section = new_section
     article.save()
     old_section.delete()
-    services.article_restore(article=article, revision=first, by=hala)
+    article_restore(article=article, revision=first, by=hala)
     article.refresh_from_db()
     assert article.section == new_section
+
+
+@pytest.mark.django_db
+def test_saving_text_keeps_the_workflow_status_and_refuses_a_stale_version():
+    """article_save(), as any caller uses it: the text an editor loaded before the article was published is saved
+    without putting the draft status back; a save from a version someone else has since replaced is refused and
+    writes nothing."""
+    hala, _client = _editor("hala")
+    article = make_article(status=Article.Status.DRAFT, headline_ar="مسودة")
+    opened = Article.objects.get(pk=article.pk)  # Hala opens the form...
+    article_publish(article=article, by=hala)  # ...and the article is published meanwhile
+    opened.headline_ar = "عنوان منقّح"
+    article_save(article=opened, by=hala, loaded_version=opened.version)
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline_ar, saved.status, saved.version) == ("عنوان منقّح", Article.Status.PUBLISHED, 2)
+
+    stale = Article.objects.get(pk=article.pk)
+    stale.headline_ar = "عنوان قديم"
+    with pytest.raises(ValidationError) as refused:
+        article_save(article=stale, by=hala, loaded_version=1)
+    assert refused.value.code == "edit_conflict"
+    assert Article.objects.get(pk=article.pk).headline_ar == "عنوان منقّح"
+
+
+@pytest.mark.django_db
+def test_a_new_article_is_its_writers():
+    omar, _client = _editor("omar")
+    article = article_save(article=Article(headline_ar="خبر جديد", section=make_section()), by=omar)
+    assert (article.created_by, article.version, article.status) == (omar, 1, Article.Status.DRAFT)

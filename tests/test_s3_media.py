@@ -15,7 +15,7 @@ from moto.server import ThreadedMotoServer
 from PIL import Image as Picture
 
 from articles.models import Image
-from articles.services import image_store
+from articles.services.images import image_store
 from tests import photos
 from tests.factories import make_article
 

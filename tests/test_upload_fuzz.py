@@ -21,7 +21,7 @@ from PIL import ImageDraw
 
 from articles.admin import ImageForm
 from articles.models import Image, Rendition
-from articles.services import image_store
+from articles.services.images import image_store
 from tests import photos
 from tests.factories import sign_in
 

@@ -18,10 +18,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.translation import override
 
-from articles import services
 from articles.feeds import ArticleFeed
 from articles.loading import related_articles
 from articles.models import READER_STATUSES, TRANSITIONS, Article, Image, next_scheduled_time
+from articles.services.articles import article_submit
+from articles.services.revisions import article_restore, article_snapshot
 from articles.sitemaps import ArticleSitemap, news_articles
 from core.pagecache import GENERATION_KEY
 from tests.factories import make_article, make_section, sign_in
@@ -166,12 +167,12 @@ def test_every_editing_place_agrees_on_who_may_edit(client, people, role, status
 
     # The services: restoring a revision is editing; submitting asks the same of the article as a draft, and
     # leaves a status the workflow does not allow to the workflow's own refusal.
-    revision = services.article_snapshot(article=article, by=None)
+    revision = article_snapshot(article=article, by=None)
     if may_edit:
-        services.article_restore(article=article, revision=revision, by=user)
+        article_restore(article=article, revision=revision, by=user)
     else:
         with pytest.raises(PermissionDenied):
-            services.article_restore(article=article, revision=revision, by=user)
+            article_restore(article=article, revision=revision, by=user)
     if not article.may_be_edited_by(user, status=Article.Status.DRAFT):
         refusal = PermissionDenied
     elif (status, Article.Status.IN_REVIEW) not in TRANSITIONS:
@@ -179,10 +180,10 @@ def test_every_editing_place_agrees_on_who_may_edit(client, people, role, status
     else:
         refusal = None
     if refusal is None:
-        services.article_submit(article=article, by=user)
+        article_submit(article=article, by=user)
     else:
         with pytest.raises(refusal):
-            services.article_submit(article=article, by=user)
+            article_submit(article=article, by=user)
 
     if role != "anonymous":
         sign_in(client, user)

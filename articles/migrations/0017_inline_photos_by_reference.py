@@ -4,7 +4,7 @@ from articles.inline_photos import by_reference, finder, for_editor, photo_ids, 
 from articles.sanitize import clean_body
 
 # The untranslated column too: modeltranslation writes the current language's text there. Revisions keep the two
-# translated ones (articles.services.REVISED_FIELDS).
+# translated ones (articles.services.revisions.REVISED_FIELDS).
 BODY_COLUMNS = ("body", "body_ar", "body_en")
 REVISION_COLUMNS = ("body_ar", "body_en")
 BATCH = 200

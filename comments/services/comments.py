@@ -128,3 +128,26 @@ def comments_reject(*, comments: QuerySet[Comment], by) -> int:
 
 def comments_mark_spam(*, comments: QuerySet[Comment], by) -> int:
     return _moderate(comments=comments, status=Comment.Status.SPAM, action=ModerationEvent.Action.SPAM, by=by)
+
+
+def comments_delete(*, comments: QuerySet[Comment], by) -> int:
+    """Delete `comments` and the replies that go with them (never shown without them), logging each as deleted
+    with the status it had: `by` a moderator, or None for retention. Returns how many comments were deleted."""
+    with transaction.atomic():
+        doomed = set(comments.values_list("pk", flat=True))
+        replies = doomed
+        while replies:
+            replies = set(Comment.objects.filter(parent__in=replies).values_list("pk", flat=True)) - doomed
+            doomed |= replies
+        # Locked in id order, as in _moderate(), so the logged status is the one deleted.
+        before = dict(
+            Comment.objects.filter(pk__in=doomed).select_for_update().order_by("pk").values_list("pk", "status")
+        )
+        if not before:
+            return 0
+        moderation_events_record(comments=before.items(), action=ModerationEvent.Action.DELETED, by=by,
+                                 at=timezone.now())  # fmt: skip
+        deleted = Comment.objects.filter(pk__in=before).delete()[1].get(Comment._meta.label, 0)
+        if Comment.Status.APPROVED in before.values():
+            pages_changed_on_commit()
+        return deleted

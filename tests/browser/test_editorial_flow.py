@@ -1,22 +1,14 @@
 """The editorial desk end to end in Chromium, in Arabic: a reporter writes and submits, an editor publishes."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from articles.models import Article
 from tests import photos
 from tests.browser.signing import sign_in_with_app
-from tests.factories import make_author, make_section
+from tests.factories import make_author, make_section, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long enough passphrase"
-
-
-def _staff(username, group):
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def _log_in(page, username):
@@ -24,7 +16,10 @@ def _log_in(page, username):
 
 
 def test_reporter_writes_with_a_photo_and_submits_then_editor_publishes(page, live_server, tmp_path):
-    reporter, _editor = _staff("rana", "reporter"), _staff("hala", "editor")
+    reporter, _editor = (
+        make_staff("rana", "reporter", password=PASSWORD),
+        make_staff("hala", "editor", password=PASSWORD),
+    )
     make_author(name_ar="رنا الأحمد", user=reporter)
     make_section(name_ar="تقارير ميدانية")
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import services
 from articles.models import Article, ArticleAuthor, Author, Section
+from articles.services.articles import article_publish
 from core.pagecache import pages_changed_on_commit
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 # Published by the demo editor through the workflow, as on a real desk (the step is in its log),
                 # at the time the story says; written then and not edited since: no «last updated» line.
                 published_at = now - timedelta(hours=item["hours_ago"])
-                services.article_publish(article=article, by=publisher, at=published_at)
+                article_publish(article=article, by=publisher, at=published_at)
                 Article.objects.filter(pk=article.pk).update(updated_at=published_at)
         # Bylines and dates went in without signals: no cached page may predate them.
         pages_changed_on_commit()

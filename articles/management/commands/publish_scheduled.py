@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.services import article_publish_due
+from articles.services.articles import article_publish_due
 
 
 class Command(BaseCommand):

@@ -1,0 +1,61 @@
+"""Photos: storing a photo's files (a new photo, or a new file for one) and saving its descriptions."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from .. import images
+from ..models import Image, Rendition
+
+
+def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | None = None, by=None) -> Image:
+    """
+    Validate `upload`, strip its metadata, store it as `image`'s original and make every rendition, replacing any
+    earlier files of this photo. Raises ValidationError (and stores nothing) for a file we do not accept, whatever
+    is wrong with it.
+
+    A form that already validated the upload passes what images.prepare() made of it as `prepared` instead, so the
+    work is not done twice and nothing can fail here that the form could have reported. Renditions are made at
+    upload time, so no reader ever waits for one.
+    """
+    if (upload is None) == (prepared is None):
+        raise TypeError("image_store() takes either an upload or a prepared photo")
+    if prepared is None:
+        prepared = images.prepare(upload)
+    original, renditions = prepared.original, prepared.renditions
+    replaced_original = image.original.name if image.pk else ""
+    storage = image.original.storage
+
+    written = []
+    try:
+        with transaction.atomic():
+            name = images.random_name("originals", original.extension)
+            image.original.save(name, ContentFile(original.content), save=False)
+            written.append((storage, image.original.name))
+            image.width, image.height = original.width, original.height
+            if image.uploaded_by_id is None:
+                image.uploaded_by = by
+            image.save()
+            image.renditions.all().delete()  # their files are removed on commit (signal_handlers.py)
+            rows = []
+            for width, image_format, encoded in renditions:
+                rendition = Rendition(image=image, width=width, height=encoded.height, format=image_format)
+                rendition.file.save(
+                    images.random_name("renditions", encoded.extension), ContentFile(encoded.content), save=False
+                )
+                written.append((rendition.file.storage, rendition.file.name))
+                rows.append(rendition)
+            Rendition.objects.bulk_create(rows)
+            if replaced_original:
+                transaction.on_commit(lambda: storage.delete(replaced_original))
+    except BaseException:
+        # The database rolled back: the files written for it would be orphans.
+        for file_storage, file_name in written:
+            file_storage.delete(file_name)
+        raise
+    return image
+
+
+def image_describe(*, image: Image, by) -> Image:
+    """Save what an editor wrote about a photo (alternative text, caption, credit) without touching its files."""
+    image.save()
+    return image
