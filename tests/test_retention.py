@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.retention import anonymize_ip
 from comments.services import comments as comment_services
+from comments.services.retention import anonymize_ip
 from tests.factories import make_article
 
 START = timezone.now().replace(microsecond=0)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from comments.retention import apply_retention
-from consent.retention import purge_consent_log
+from comments.services.retention import retention_apply
+from consent.services.consents import consent_records_purge
 
 
 class Command(BaseCommand):
@@ -17,5 +17,5 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         if dry_run:
             self.stdout.write("Dry run: nothing is changed.")
-        apply_retention(dry_run=dry_run, progress=self.stdout.write)
-        self.stdout.write(f"Consent records deleted: {purge_consent_log(dry_run=dry_run)}")
+        retention_apply(dry_run=dry_run, progress=self.stdout.write)
+        self.stdout.write(f"Consent records deleted: {consent_records_purge(dry_run=dry_run)}")

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Comment
-from .services.comments import comments_delete
+from ..models import Comment
+from .comments import comments_delete
 
 
 def anonymize_ip(address: str) -> str:
@@ -26,7 +26,7 @@ class RetentionReport:
     comments_deleted: int = 0
 
 
-def apply_retention(*, now=None, dry_run=False, progress=None) -> RetentionReport:
+def retention_apply(*, now=None, dry_run=False, progress=None) -> RetentionReport:
     """
     Apply the retention settings to every comment old enough. Idempotent (a second run changes nothing) and safe
     to run concurrently (each change is a set-based UPDATE or DELETE that another run can only repeat).
