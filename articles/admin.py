@@ -44,6 +44,13 @@ class AuthorAdmin(ContentDirectionMixin, TranslationAdmin):
     inlines = [AuthorLinkInline]
 
 
+def _shown_on_site(image):
+    """Whether an article readers can see shows `image` (asked once per photo and request)."""
+    if not hasattr(image, "_shown_on_site"):
+        image._shown_on_site = Article.objects.published().showing_photo(image).exists()
+    return image._shown_on_site
+
+
 class ImageForm(forms.ModelForm):
     upload = forms.FileField(
         label=_("Photo file"),
@@ -101,7 +108,7 @@ class ImageAdmin(ContentDirectionMixin, TranslationAdmin):
             return False
         if obj is None or request.user.has_perm("articles.edit_any_article"):
             return True
-        return obj.uploaded_by_id == request.user.pk and not Article.objects.published().showing_photo(obj).exists()
+        return obj.uploaded_by_id == request.user.pk and not _shown_on_site(obj)
 
     def save_model(self, request, obj, form, change):
         prepared = form.cleaned_data.get("upload")
@@ -128,6 +135,12 @@ class BylineInline(admin.TabularInline):
     model = ArticleAuthor
     extra = 1
     autocomplete_fields = ["author"]
+
+
+MISSING_PHOTO = _(
+    "A photo in this text was replaced or deleted after you opened the page, so your changes were not saved. Your "
+    "text is still in the form: copy what you need, then reload the page to get the photo as it is now."
+)
 
 
 class ArticleForm(forms.ModelForm):
@@ -162,12 +175,17 @@ class ArticleForm(forms.ModelForm):
         # query when the text shows any), and saving turns them into references again.
         columns = (f"body_{code}" for code, _name in settings.LANGUAGES)
         bodies = [column for column in columns if self.initial.get(column)]
-        photos = inline_photos.renditions_of(inline_photos.photo_ids(*(self.initial[column] for column in bodies)))
+        shown = inline_photos.renditions_of(inline_photos.photo_ids(*(self.initial[column] for column in bodies)))
         for column in bodies:
-            self.initial[column] = inline_photos.for_editor(self.initial[column], photos)
+            self.initial[column] = inline_photos.for_editor(self.initial[column], shown)
 
     def clean(self):
         cleaned = super().clean()
+        for column in (f"body_{code}" for code, _name in settings.LANGUAGES):
+            if cleaned.get(column) and inline_photos.missing_renditions(cleaned[column]):
+                # A photo replaced or deleted after this form was opened: saved, its old address would be a broken
+                # image on the page.
+                self.add_error(column, forms.ValidationError(MISSING_PHOTO, code="photo_replaced"))
         if self.instance.pk:
             # Refused here, as an error on the form with the editor's text kept; the row stays locked until the
             # admin's transaction commits, so two saves cannot both pass. ArticleAdmin.save_model() saves.
@@ -326,14 +344,14 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
     def revisions_view(self, request, pk):
         """Every saved version of the article, newest first, each language in its own direction."""
         article = self._article_or_404(request, pk)
-        revisions = list(article.revisions.select_related("created_by"))
-        bodies = (revision.content.get(f"body_{code}") for revision in revisions for code, _name in settings.LANGUAGES)
+        saved = list(article.revisions.select_related("created_by"))
+        bodies = (revision.content.get(f"body_{code}") for revision in saved for code, _name in settings.LANGUAGES)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
             "title": _("Revisions of “%(headline)s”") % {"headline": article.headline},
-            "revisions": revisions,
+            "revisions": saved,
             # The photos the revisions show, as they are now (one query for them all).
             "photos": inline_photos.renditions_of(inline_photos.photo_ids(*bodies)),
             "can_restore": self.has_change_permission(request, article),

@@ -66,12 +66,24 @@ def find_renditions(names: Iterable[str]) -> dict[str, tuple[int, int]]:
     return finder(Rendition)(names)
 
 
+def _addresses(body):
+    """The rendition file names `body`'s photos are shown by (its <img src> of our own renditions)."""
+    names = {own_rendition_name(_attributes(match.group(1)).get("src", "")) for match in _IMG.finditer(body or "")}
+    return names - {None}
+
+
+def missing_renditions(body: str, find: Finder = find_renditions) -> set[str]:
+    """The renditions `body` shows by address that we no longer hold: their photo was replaced or deleted since the
+    text was written (an editor's form opened before that). One query when the body shows any."""
+    names = _addresses(body)
+    return names - set(find(names)) if names else set()
+
+
 def by_reference(body: str, find: Finder = find_renditions) -> str:
     """`body` (sanitised) with each photo shown by one of our renditions' addresses turned into a reference to the
     photo at that width: one query when the body has any, none otherwise. An address that is no rendition we hold
     is left as it is."""
-    tags = [(match, _attributes(match.group(1))) for match in _IMG.finditer(body or "")]
-    names = {own_rendition_name(attributes.get("src", "")) for _match, attributes in tags} - {None}
+    names = _addresses(body)
     if not names:
         return body
     found = find(names)

@@ -498,13 +498,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=found).annotate(rank=rank).order_by("rank", "-published_at", "-id")
 
     def showing_photo(self, image):
-        """Articles that show `image`: as their featured photo, or inside a body by reference
-        (articles/inline_photos.py, whose markup always writes the id in this form)."""
-        reference = f'data-photo="{image.pk}"'
+        """Articles that show `image`: as their featured photo, or inside a body by reference. The reference starts
+        its tag, as articles/inline_photos.py writes it (text saying `<img` is escaped); only articles saved since
+        the photo was uploaded can hold one, which keeps the text search to a few rows."""
+        reference = f'<img data-photo="{image.pk}"'
         inside = functools.reduce(
             operator.or_, (Q(**{f"body_{code}__contains": reference}) for code, _name in settings.LANGUAGES)
         )
-        return self.filter(Q(featured_image=image) | inside)
+        return self.filter(Q(featured_image=image) | (Q(updated_at__gte=image.created_at) & inside))
 
     def for_page(self):
         """The article page's row: the article with its section and featured photo. The page's other parts

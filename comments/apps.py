@@ -7,8 +7,9 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, pre_delete
 
-        from .signal_handlers import comment_deleted
+        from .signal_handlers import article_deleting, comment_deleted
 
         post_delete.connect(comment_deleted, sender="comments.Comment", dispatch_uid="comments_purge_pages")
+        pre_delete.connect(article_deleting, sender="articles.Article", dispatch_uid="comments_log_article_deletion")

@@ -15,7 +15,7 @@ from articles.models import Article, ArticleRevision, Image
 from articles.services.images import image_store
 from articles.services.revisions import article_restore, article_snapshot
 from tests import photos
-from tests.factories import make_article, sign_in
+from tests.factories import make_article, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +206,43 @@ def test_the_migration_turns_stored_addresses_into_references_and_back():
     MIGRATION.to_addresses(apps, None)
     article.refresh_from_db()
     assert f'<img src="{_address(image, 960, "jpeg")}" alt="جسر">' in article.body_ar
+
+
+def test_a_form_opened_before_the_photo_was_replaced_is_refused_with_its_text_kept():
+    """The form holds the old rendition's address; the photo is replaced (its old files deleted) before the editor
+    saves. Saving the old address would put a broken image on the page: the form says why, keeps the text, and
+    nothing is written."""
+    editor = make_staff("hala", is_superuser=True)
+    client = Client()
+    sign_in(client, editor)
+    image = _photo()
+    article = make_article(body_ar=f'<p>نص</p><p><img src="{_address(image, 960)}" alt="جسر"></p>')
+    stored = article.body_ar
+    form = client.get(f"/admin/articles/article/{article.pk}/change/").context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "tags"}
+    data |= {"section": article.section_id, "tags": "", "loaded_version": article.version}
+    data |= {f"{p}-{n}": 0 for p in ("bylines", "corrections") for n in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    data["body_ar"] = data["body_ar"].replace("<p>نص</p>", "<p>نص منقّح</p>")
+
+    image_store(image=image, upload=photos.camera_jpeg(1500, 2000))  # while the form is open
+
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert "استُبدلت صورة في هذا النص أو حُذفت" in response.content.decode()
+    assert "نص منقّح" in response.context["adminform"].form["body_ar"].value()  # the editor's text, kept
+    article.refresh_from_db()
+    assert article.body_ar == stored
+
+
+def test_hostile_text_around_a_photo_neither_escapes_nor_fakes_a_reference(client):
+    """Alternative text and paragraphs that imitate the markup stay text: no element is made of them, and only the
+    real reference counts as showing a photo."""
+    image, other = _photo(), _photo(1200, 800)
+    article = make_article(
+        body_ar=f'<p><img src="{_address(image, 480)}" alt="&quot;&gt;&lt;script&gt;x&lt;/script&gt; data-photo=&quot;'
+        f'{other.pk}&quot;"></p><p>نص يقول data-photo="{other.pk}" و &lt;img data-photo="{other.pk}"&gt;</p>'
+    )
+    assert photo_ids(article.body_ar) == {image.pk}
+    page = _reader_page(article, client)
+    assert "<script>x" not in page and len(_pictures(page)) == 1
+    assert Article.objects.showing_photo(image).exists() and not Article.objects.showing_photo(other).exists()

@@ -236,3 +236,14 @@ def test_the_comment_page_costs_the_same_with_a_longer_history(client, article, 
     with django_assert_num_queries(10):
         response = client.get(f"/admin/comments/comment/{comment.pk}/change/")
     assert response.status_code == 200
+
+
+def test_deleting_an_article_logs_the_comments_that_go_with_it(client, article):
+    shown = _comment(article, body="تعليق منشور")
+    comment_services.comments_approve(comments=Comment.objects.filter(pk=shown.pk), by=None)
+    waiting = _comment(article, body="بانتظار المراجعة")
+    sign_in(client, make_staff("hala", is_superuser=True))
+    response = client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not Comment.objects.exists()
+    deleted = [(e[0], e[1], e[3], e[4]) for e in _log() if e[2] == "deleted"]
+    assert deleted == [(None, shown.pk, "approved", None), (None, waiting.pk, "pending", None)]
