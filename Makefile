@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
+.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -32,8 +32,8 @@ messages: setup
 run: messages .env
 	$(MANAGE) migrate --noinput --verbosity=0
 	$(MANAGE) load_demo
-	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/). Stop with Ctrl+C."
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/), with a job worker. Stop with Ctrl+C."
+	NEWSROOM_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
 
 # gettext and Debian's Chromium (for the browser tests), installed when missing.
 system-packages:
@@ -69,6 +69,11 @@ bench-search: setup
 # SQLite in a temporary file, or a scratch database on the PostgreSQL server DATABASE_URL names.
 bench-comments: setup
 	$(BIN)/python bench/comment_post.py
+
+# Comment POST latency with the mail server answering, hanging, and mail sent in the request; one worker's jobs/s.
+# SQLite in a temporary file, or a scratch database on the PostgreSQL server DATABASE_URL names.
+bench-jobs: setup
+	$(BIN)/python bench/jobs.py
 
 # The served benchmark: gunicorn + wrk on a seeded newsroom (bench/README.md). ARTICLES=100000 for the large run;
 # DATABASE_URL=postgres://… to run it on PostgreSQL (a scratch database is made there).

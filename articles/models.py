@@ -640,20 +640,25 @@ class Article(SlugFromArabicMixin, models.Model):
         # Before the search text is made from it: what readers can find is what they can see.
         # Sanitised, and its photos stored by reference (articles/inline_photos.py).
         sanitize_saved_translations(self, "body", stored_body, kwargs.get("update_fields"))
-        text = " ".join(
-            strip_tags(getattr(self, f"{name}_{language}") or "")
-            for language in ("ar", "en")
-            for name in ("headline", "standfirst", "body")
-        )
-        self.search_text = normalize_arabic(text)
-        # Padded with spaces, so " word " matches a whole token wherever it stands (SQLite searches with LIKE).
-        self.search_index = f" {index_document(text)} "
+        for field, value in self.search_columns().items():
+            setattr(self, field, value)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_index"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return cached_reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def search_columns(self) -> dict:
+        """What search reads, made from the text in both languages: the normalised text, and the stems every word
+        is found by, padded with spaces so " word " matches a whole token wherever it stands (SQLite searches with
+        LIKE)."""
+        text = " ".join(
+            strip_tags(getattr(self, f"{name}_{language}") or "")
+            for language in ("ar", "en")
+            for name in ("headline", "standfirst", "body")
+        )
+        return {"search_text": normalize_arabic(text), "search_index": f" {index_document(text)} "}
 
     def is_visible(self, now=None):
         """Whether readers may see the article at `now` (by default, now): the instance twin of

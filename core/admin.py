@@ -1,8 +1,15 @@
 """What the apps' admins share: fields that take their content's direction, forms with the rich-text editor under
-the CSP, and read-only logs."""
+the CSP, and read-only logs; and the job queue's page."""
 
 from csp.decorators import csp_update
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_tasks_db.models import DBTaskResult, get_date_max
 from js_asset import Media as JsMedia
+
+from .jobs import jobs_retry
 
 # The rich-text editor (Tiptap) injects one fixed <style> element; each form's CSP that shows it admits exactly that
 # element by its hash, and nothing else inline. A new editor version with other CSS fails the browser test.
@@ -50,3 +57,51 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The job queue for administrators, in Arabic: what waits, runs, failed and why; failed jobs can be put back
+    in the queue. Replaces django-tasks-db's own page (English only, and without a retry)."""
+
+    list_display = ["job", "status", "attempts", "enqueued_at", "retry_at", "finished_at", "error"]
+    list_filter = ["status", "queue_name"]
+    ordering = ["-enqueued_at"]
+    actions = ["retry_selected"]
+    fields = ["job", "status", "attempts", "enqueued_at", "started_at", "retry_at", "finished_at", "error_detail"]
+    readonly_fields = fields
+
+    @admin.display(description=_("job"), ordering="task_path")
+    def job(self, row):
+        return row.task_path.rpartition(".")[2]
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, row):
+        return len(row.worker_ids)
+
+    @admin.display(description=_("next try"), ordering="run_after")
+    def retry_at(self, row):
+        return None if row.run_after == get_date_max() else row.run_after
+
+    @admin.display(description=_("last error"))
+    def error(self, row):
+        return row.exception_class_path.rpartition(".")[2] or "—"
+
+    @admin.display(description=_("last error"))
+    def error_detail(self, row):
+        return format_html('<pre dir="ltr">{}</pre>', row.traceback) if row.traceback else "—"
+
+    @admin.action(description=_("Retry the selected failed jobs now"), permissions=["retry"])
+    def retry_selected(self, request, queryset):
+        retried = jobs_retry(jobs=queryset)
+        message = ngettext("%(count)s job is back in the queue.", "%(count)s jobs are back in the queue.", retried)
+        self.message_user(request, message % {"count": retried}, messages.SUCCESS)
+
+    def has_retry_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, JobAdmin)

@@ -17,3 +17,23 @@ def shared_cache(app_configs, **kwargs):
             id="newsroom.W001",
         )
     ]
+
+
+IN_PROCESS_BACKENDS = {"django_tasks.backends.immediate.ImmediateBackend", "django_tasks.backends.dummy.DummyBackend"}
+
+
+@checks.register(deploy=True)
+def job_backend(app_configs, **kwargs):
+    """Jobs run by an in-process backend run inside the request that enqueues them (a hanging mail server holds the
+    reader's page) or not at all, and a failure is retried never."""
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if backend not in IN_PROCESS_BACKENDS:
+        return []
+    return [
+        checks.Warning(
+            f"Background jobs use {backend.rpartition('.')[2]}: they run inside requests or not at all, unretried.",
+            hint="Leave DJANGO_TASKS_BACKEND unset (the database backend) and run `manage.py run_jobs` "
+            "(docs/production.md).",
+            id="newsroom.W002",
+        )
+    ]

@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
@@ -55,7 +55,8 @@ def _check_cache():
 @never_cache
 def healthz(request):
     """
-    Machine-readable health for load balancers and monitoring.
+    Machine-readable health for load balancers and monitoring, with the job queue's depth and the age of its
+    oldest waiting job.
 
     503 when the database is unreachable (this worker cannot serve pages); 200 with status "degraded" when only the
     cache is down, since pages are still served, uncached.
@@ -67,4 +68,18 @@ def healthz(request):
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
-    return JsonResponse({"status": status, "database": database, "cache": cache_state}, status=code)
+    report = {"status": status, "database": database, "cache": cache_state}
+    if database["ok"]:
+        report["jobs"] = _check_jobs()
+    return JsonResponse(report, status=code)
+
+
+def _check_jobs():
+    """The job queue as monitoring watches it (docs/production.md): jobs waiting to run now, how long the oldest
+    has waited, the failed jobs kept."""
+    from .jobs import queue_state
+
+    try:
+        return queue_state()
+    except DatabaseError as error:
+        return {"error": type(error).__name__}

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    # Background jobs: Django's tasks interface (the django-tasks backport) on the database (core/jobs.py).
+    "django_tasks",
+    "core.apps.JobsConfig",  # django_tasks_db
     "core",
     "newsroom",
     "articles",
@@ -417,6 +420,27 @@ ADMINS = [(name, address) for name, address in getaddresses([env.str("DJANGO_ADM
 vars().update(env.email_url("DJANGO_EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail goes out from jobs only (core/mail.py); a server that does not answer in this time fails the attempt, which
+# is tried again later (core/jobs.py), instead of holding the worker.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
+
+# Background jobs (core/jobs.py): rows in the site's database, run by `manage.py run_jobs` (docs/production.md).
+# DJANGO_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs each job inside the request that
+# enqueues it, for a one-process trial only: `check --deploy` warns (newsroom.W002).
+TASKS = {"default": {"BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A failed job is tried again after 15 s, 30 s, 1 min… (doubling, at most an hour between tries) until it has failed
+# this many times (about five hours in all); then it is kept, failed, for an administrator to retry.
+NEWSROOM_JOB_ATTEMPTS = env.int("NEWSROOM_JOB_ATTEMPTS", default=12)
+NEWSROOM_JOB_RETRY_SECONDS = env.float("NEWSROOM_JOB_RETRY_SECONDS", default=15)
+NEWSROOM_JOB_RETRY_MAX_SECONDS = env.float("NEWSROOM_JOB_RETRY_MAX_SECONDS", default=3600)
+# Each worker records a heartbeat this often; a job whose worker has been silent this long runs again elsewhere.
+NEWSROOM_JOB_HEARTBEAT_SECONDS = env.float("NEWSROOM_JOB_HEARTBEAT_SECONDS", default=5)
+NEWSROOM_JOB_WORKER_TIMEOUT_SECONDS = env.float("NEWSROOM_JOB_WORKER_TIMEOUT_SECONDS", default=60)
+# Finished jobs hold addresses and texts: successful ones go after a day, failed ones after 30 (apply_retention);
+# the record of sent mail (keys only) after 30.
+NEWSROOM_JOB_RETENTION_DAYS = env.int("NEWSROOM_JOB_RETENTION_DAYS", default=1)
+NEWSROOM_FAILED_JOB_RETENTION_DAYS = env.int("NEWSROOM_FAILED_JOB_RETENTION_DAYS", default=30)
+NEWSROOM_SENT_MAIL_RETENTION_DAYS = env.int("NEWSROOM_SENT_MAIL_RETENTION_DAYS", default=30)
 
 # Tags are typed separated by commas (Latin or Arabic), never by spaces: see articles/tagging.py.
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.tags_from_string"

@@ -79,3 +79,22 @@ def totp_code(device):
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def run_jobs():
+    """Run every job that waits to run now, in this process, as a worker (`manage.py run_jobs`) would; the jobs
+    they enqueue too. Returns how many ran. (A worker recycles its database connection between jobs, as Django does
+    between requests; here that would close the test's own transaction, so it is left alone. tests/test_job_worker.py
+    runs real worker processes.)"""
+    from unittest import mock
+
+    from django_tasks_db.models import DBTaskResult
+
+    from core.management.commands.run_jobs import Worker
+
+    before = DBTaskResult.objects.exclude(status__in=["READY", "RUNNING"]).count()
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        worker.run()
+    return DBTaskResult.objects.exclude(status__in=["READY", "RUNNING"]).count() - before

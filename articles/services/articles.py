@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pagecache import pages_changed_on_commit
 
+from ..jobs import articles_come_due
 from ..models import TRANSITIONS, Article, ArticleTransition
 
 # The editorial workflow. Every status change goes through these functions: they check the user's role, follow
@@ -68,12 +69,16 @@ def article_return_to_draft(*, article: Article, by) -> Article:
 def article_publish(*, article: Article, by, at=None) -> Article:
     """
     An editor publishes now (`at` empty or past) or schedules for `at`. A scheduled article appears on the site at
-    that time by itself (`Article.objects.published()`); `publish_scheduled` later records the step.
+    that time by itself (`Article.objects.published()`); a job enqueued for that time records the step and does
+    what follows it (`articles.jobs.articles_come_due`; `publish_scheduled` is the safety net).
     """
     require(by.has_perm("articles.publish_article"), _("Only editors can publish articles."))
     now = timezone.now()
     if at is not None and at > now:
-        return _move(article=article, to_status=Article.Status.SCHEDULED, by=by, published_at=at)
+        with transaction.atomic():
+            scheduled = _move(article=article, to_status=Article.Status.SCHEDULED, by=by, published_at=at)
+            articles_come_due.using(run_after=at).enqueue()
+        return scheduled
     return _move(article=article, to_status=Article.Status.PUBLISHED, by=by, published_at=at or now)
 
 
@@ -81,6 +86,18 @@ def article_unpublish(*, article: Article, by) -> Article:
     """An editor takes a published (or scheduled) article off the site."""
     require(by.has_perm("articles.publish_article"), _("Only editors can unpublish articles."))
     return _move(article=article, to_status=Article.Status.UNPUBLISHED, by=by)
+
+
+def articles_reindex(*, ids: list[int]) -> int:
+    """Make the search columns of these articles again from their text (after a change to how Arabic is normalised
+    or stemmed, core/arabic.py): one UPDATE each, saving nothing else, so no page changes and no revision is made.
+    Returns how many were re-indexed."""
+    done = 0
+    for article in Article.objects.filter(pk__in=ids).only(
+        "pk", *(f"{name}_{language}" for language in ("ar", "en") for name in ("headline", "standfirst", "body"))
+    ):
+        done += Article.objects.filter(pk=article.pk).update(**article.search_columns())
+    return done
 
 
 def article_publish_due(*, now=None) -> list[Article]:

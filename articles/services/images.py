@@ -35,16 +35,7 @@ def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | N
             if image.uploaded_by_id is None:
                 image.uploaded_by = by
             image.save()
-            image.renditions.all().delete()  # their files are removed on commit (signal_handlers.py)
-            rows = []
-            for width, image_format, encoded in renditions:
-                rendition = Rendition(image=image, width=width, height=encoded.height, format=image_format)
-                rendition.file.save(
-                    images.random_name("renditions", encoded.extension), ContentFile(encoded.content), save=False
-                )
-                written.append((rendition.file.storage, rendition.file.name))
-                rows.append(rendition)
-            Rendition.objects.bulk_create(rows)
+            _replace_renditions(image, renditions, written)
             if replaced_original:
                 transaction.on_commit(lambda: storage.delete(replaced_original))
     except BaseException:
@@ -53,6 +44,47 @@ def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | N
             file_storage.delete(file_name)
         raise
     return image
+
+
+def _replace_renditions(image, renditions, written):
+    """Put `renditions` ((width, format, Encoded)) in place of the photo's current ones, noting each file written
+    in `written` (the caller removes them if the transaction fails)."""
+    image.renditions.all().delete()  # their files are removed on commit (signal_handlers.py)
+    rows = []
+    for width, image_format, encoded in renditions:
+        rendition = Rendition(image=image, width=width, height=encoded.height, format=image_format)
+        rendition.file.save(
+            images.random_name("renditions", encoded.extension), ContentFile(encoded.content), save=False
+        )
+        written.append((rendition.file.storage, rendition.file.name))
+        rows.append(rendition)
+    Rendition.objects.bulk_create(rows)
+
+
+def image_renditions_make(*, image: Image) -> Image:
+    """Make the photo's renditions again from its stored original, at today's NEWSROOM_RENDITION_WIDTHS and
+    formats (after they changed: `manage.py backfill_renditions`). The original is not touched; photos shown
+    inside articles by reference show the new renditions at once."""
+    with image.original.open("rb") as original:
+        pixels = images.decode(original)
+    renditions = tuple(images.encode_renditions(pixels))
+    written = []
+    try:
+        with transaction.atomic():
+            Image.objects.select_for_update().filter(pk=image.pk).exists()  # one backfill of a photo at a time
+            _replace_renditions(image, renditions, written)
+    except BaseException:
+        for file_storage, file_name in written:
+            file_storage.delete(file_name)
+        raise
+    return image
+
+
+def renditions_outdated(image: Image) -> bool:
+    """Whether the photo's renditions are not the set today's settings make: each width of
+    images.rendition_widths() in each format of images.RENDITION_FORMATS."""
+    wanted = {(width, key) for width in images.rendition_widths(image.width) for key in images.RENDITION_FORMATS}
+    return {(rendition.width, rendition.format) for rendition in image.renditions.all()} != wanted
 
 
 def image_describe(*, image: Image, by) -> Image:

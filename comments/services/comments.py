@@ -2,17 +2,13 @@
 comment's `moderated_by` / `moderated_at` show the last act, the log keeps them all."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from core.pagecache import pages_changed_on_commit
 
+from ..jobs import moderators_notify, writers_notify_approved
 from ..models import Comment, ModerationEvent
 from .moderation_events import moderation_events_record
 
@@ -52,34 +48,17 @@ def comment_submit(
         consent_version=settings.NEWSROOM_COMMENT_CONSENT_VERSION,
     )
     if comment.status == Comment.Status.PENDING and settings.NEWSROOM_COMMENT_NOTIFY_MODERATORS:
-        transaction.on_commit(lambda: notify_moderators(comment))
+        # A job, in the same transaction as the comment: the reader never waits for the mail server.
+        moderators_notify.enqueue(comment_id=comment.pk)
     if comment.status == Comment.Status.APPROVED:
         pages_changed_on_commit()
     return comment
 
 
-def notify_moderators(comment: Comment) -> None:
-    """E-mail the moderators (and superusers) that a comment waits: who wrote on which article, and where to
-    look. The comment's text stays in the admin."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    recipients = sorted(
-        set(users.filter(Q(groups__name="moderator") | Q(is_superuser=True)).values_list("email", flat=True))
-    )
-    if not recipients:
-        return
-    with override(settings.LANGUAGE_CODE):
-        subject = _("A comment is waiting for moderation")
-        message = _("%(name)s commented on “%(article)s”. Review it at %(path)s") % {
-            "name": comment.name,
-            "article": comment.article.headline,
-            "path": reverse("admin:comments_comment_change", args=[comment.pk]),
-        }
-    send_mail(str(subject), message, None, recipients, fail_silently=True)
-
-
-def _moderate(*, comments: QuerySet[Comment], status: str, action: str, by) -> int:
+def _moderate(*, comments: QuerySet[Comment], status: str, action: str, by, then=None) -> int:
     """Set the status of those not in it yet and log each change, in one transaction and a fixed number of
-    queries. Approving, or taking back an approved comment, changes pages readers see."""
+    queries; `then(ids)` runs in that transaction with the ids changed. Approving, or taking back an approved
+    comment, changes pages readers see."""
     with transaction.atomic():
         now = timezone.now()
         # Locked, in id order, so the logged status before is the one replaced and two moderators acting on
@@ -96,30 +75,28 @@ def _moderate(*, comments: QuerySet[Comment], status: str, action: str, by) -> i
             return 0
         Comment.objects.filter(pk__in=before).update(status=status, moderated_at=now, moderated_by=by)
         moderation_events_record(comments=before.items(), action=action, by=by, at=now)
+        if then is not None:
+            then(sorted(before))
         if status == Comment.Status.APPROVED or Comment.Status.APPROVED in before.values():
             pages_changed_on_commit()
         return len(before)
 
 
 def comments_approve(*, comments: QuerySet[Comment], by) -> int:
-    """Approve; with NEWSROOM_COMMENT_NOTIFY_APPROVED on, each writer is told their comment is now shown."""
-    pending = list(comments.exclude(status=Comment.Status.APPROVED).exclude(email="").select_related("article"))
-    changed = _moderate(
-        comments=comments, status=Comment.Status.APPROVED, action=ModerationEvent.Action.APPROVED, by=by
+    """Approve; with NEWSROOM_COMMENT_NOTIFY_APPROVED on, the writers are told their comment is now shown (one job
+    for the selection, in the same transaction)."""
+
+    def tell_writers(ids):
+        if settings.NEWSROOM_COMMENT_NOTIFY_APPROVED:
+            writers_notify_approved.enqueue(comment_ids=ids)
+
+    return _moderate(
+        comments=comments,
+        status=Comment.Status.APPROVED,
+        action=ModerationEvent.Action.APPROVED,
+        by=by,
+        then=tell_writers,
     )
-    if settings.NEWSROOM_COMMENT_NOTIFY_APPROVED:
-        for comment in pending:
-            transaction.on_commit(lambda comment=comment: notify_writer_of_approval(comment))
-    return changed
-
-
-def notify_writer_of_approval(comment: Comment) -> None:
-    with override(settings.LANGUAGE_CODE):
-        subject = _("Your comment is published")
-        message = _("Your comment on “%(article)s” is now shown with the article.") % {
-            "article": comment.article.headline
-        }
-    send_mail(str(subject), message, None, [comment.email], fail_silently=True)
 
 
 def comments_reject(*, comments: QuerySet[Comment], by) -> int:

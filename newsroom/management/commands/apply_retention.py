@@ -2,13 +2,14 @@ from django.core.management.base import BaseCommand
 
 from comments.services.retention import retention_apply
 from consent.services.consents import consent_records_purge
+from core.jobs import jobs_prune
 
 
 class Command(BaseCommand):
     help = (
         "Apply the retention periods: anonymise commenters' old IP addresses, drop browsers and e-mails, delete old "
-        "spam and rejected comments, and delete old cookie-consent records. Idempotent and safe to run "
-        "concurrently: run it daily from cron."
+        "spam and rejected comments, delete old cookie-consent records and finished background jobs. Idempotent and "
+        "safe to run concurrently: run it daily from cron."
     )
 
     def add_arguments(self, parser):
@@ -19,3 +20,4 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing is changed.")
         retention_apply(dry_run=dry_run, progress=self.stdout.write)
         self.stdout.write(f"Consent records deleted: {consent_records_purge(dry_run=dry_run)}")
+        self.stdout.write(f"Finished jobs deleted: {jobs_prune(dry_run=dry_run)}")
