@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
+from core.jobs import forget_when_done
 from core.mail import deliver
 
 from . import privacy
@@ -53,10 +54,12 @@ def writers_notify_approved(*, comment_ids: list[int]) -> int:
     return sent
 
 
+@forget_when_done
 @task()
 def privacy_link_send(*, request_id: str, email: str, kind: str, site: str, language: str) -> bool:
     """Mail the signed link that confirms a commenter's request, if the address has comments. The page enqueues
-    this job for every address, known or not, so it answers the same, in the same time, either way."""
+    this job for every address, known or not, so it answers the same, in the same time, either way. The job's row
+    holds the address: it is deleted as soon as the job succeeds (and by an erasure request)."""
     if not privacy.comments_of(email).exists():
         return False
     token = privacy.request_link_token(email=email, kind=kind)

@@ -21,8 +21,9 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, Min, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
@@ -54,10 +55,46 @@ def _retry_or_keep(row: DBTaskResult, *, now) -> bool:
 
 
 def job_finished(sender, task_result, **kwargs):
-    """task_finished receiver: a failed attempt of a database job is retried after its backoff."""
+    """task_finished receiver: a failed attempt of a database job is retried after its backoff; a successful job
+    that holds personal data (`forget_when_done`) is deleted. An attempt that was superseded (its worker was taken
+    for stopped and the job given to another) changes nothing. A failure here is logged, never raised into the
+    worker: the job stays failed and an administrator sees it."""
     row = getattr(task_result, "db_result", None)
-    if row is not None and task_result.status == TaskResultStatus.FAILED:
-        _retry_or_keep(row, now=timezone.now())
+    if row is None or getattr(row, "superseded", False):
+        return
+    try:
+        if task_result.status == TaskResultStatus.FAILED:
+            _retry_or_keep(row, now=timezone.now())
+        elif task_result.status == TaskResultStatus.SUCCESSFUL and row.task_path in _forget_when_done:
+            DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.SUCCESSFUL).delete()
+    except Exception:
+        logger.exception("Job %s finished, but what follows its end could not be recorded", row.pk)
+
+
+_forget_when_done = set()
+
+
+def forget_when_done(task):
+    """Delete `task`'s job rows as soon as they succeed (they hold an address, say): a decorator over @task()."""
+    _forget_when_done.add(task.module_path)
+    return task
+
+
+def finishing_only_own_attempt(row: DBTaskResult, worker_id: str) -> None:
+    """Make the library's end-of-attempt save of `row` (success or failure) write only if the row is still this
+    worker's running attempt: one taken for stopped and given to another worker must not overwrite the new
+    attempt. A superseded attempt is marked `row.superseded`."""
+
+    def save(*args, update_fields=None, **kwargs):
+        fields = update_fields or [field.attname for field in row._meta.concrete_fields if not field.primary_key]
+        written = DBTaskResult.objects.filter(
+            pk=row.pk, status=TaskResultStatus.RUNNING, worker_ids=row.worker_ids
+        ).update(**{name: getattr(row, name) for name in fields})
+        if not written:
+            row.superseded = True
+            logger.warning("Job %s: attempt of worker %s superseded, its end not recorded", row.pk, worker_id)
+
+    row.save = save
 
 
 def jobs_retry(*, jobs) -> int:
@@ -72,10 +109,10 @@ def jobs_retry(*, jobs) -> int:
 
 
 def heartbeat_record(*, worker_id: str) -> None:
-    """The worker `worker_id` is alive now."""
+    """The worker `worker_id` is alive now (the database's clock: machines' clocks may differ)."""
     from .models import JobWorker
 
-    JobWorker.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": timezone.now()})
+    JobWorker.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": Now()})
 
 
 def jobs_recover(*, now=None) -> int:
@@ -84,13 +121,13 @@ def jobs_recover(*, now=None) -> int:
     from .models import JobWorker
 
     now = now or timezone.now()
-    alive = set(
-        JobWorker.objects.filter(
-            seen_at__gte=now - timedelta(seconds=settings.NEWSROOM_JOB_WORKER_TIMEOUT_SECONDS)
-        ).values_list("worker_id", flat=True)
-    )
+    timeout = timedelta(seconds=settings.NEWSROOM_JOB_WORKER_TIMEOUT_SECONDS)
+    alive = set(JobWorker.objects.filter(seen_at__gte=Now() - timeout).values_list("worker_id", flat=True))
     recovered = 0
-    for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("pk", "worker_ids", "task_path"):
+    # Only jobs started longer ago than the timeout: a worker records its heartbeat before it claims a job, so one
+    # it has just claimed is never taken for abandoned.
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - timeout)
+    for row in running.only("pk", "worker_ids", "task_path"):
         if row.worker_ids and row.worker_ids[-1] in alive:
             continue
         with transaction.atomic():
@@ -125,7 +162,7 @@ class Heartbeat(threading.Thread):
         try:
             heartbeat_record(worker_id=self.worker_id)
             jobs_recover()
-        except DatabaseError:  # a database that is down or locked: the next beat tries again
+        except Exception:  # a database that is down, locked or dropped the connection: the next beat tries again
             logger.warning("Job worker %s could not record its heartbeat", self.worker_id, exc_info=True)
         finally:
             close_old_connections()

@@ -11,6 +11,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
 from django_tasks import task
 
 from .models import SentMail
@@ -23,11 +24,19 @@ def _message_id(key: str) -> str:
 
 def deliver(*, key: str, subject: str, body: str, to: list[str]) -> bool:
     """Send the message unless one with `key` was sent already; returns whether it sent. A server that refuses or
-    does not answer within EMAIL_TIMEOUT raises, and the job that called this is retried."""
-    if not to or SentMail.objects.filter(key=key).exists():
+    does not answer within EMAIL_TIMEOUT raises, and the job that called this is retried.
+
+    The key is claimed before sending, in a transaction that commits only once the server took the message: a
+    second sender of the same key waits on the first's claim and then finds it sent (or, if the first failed,
+    sends it itself)."""
+    if not to:
         return False
-    EmailMessage(subject, body, to=to, headers={"Message-ID": _message_id(key)}).send(fail_silently=False)
-    SentMail.objects.create(key=key)
+    try:
+        with transaction.atomic():
+            SentMail.objects.create(key=key)
+            EmailMessage(subject, body, to=to, headers={"Message-ID": _message_id(key)}).send(fail_silently=False)
+    except IntegrityError:
+        return False  # sent already
     return True
 
 

@@ -88,13 +88,21 @@ def run_jobs():
     runs real worker processes.)"""
     from unittest import mock
 
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks.signals import task_finished
 
     from core.management.commands.run_jobs import Worker
 
-    before = DBTaskResult.objects.exclude(status__in=["READY", "RUNNING"]).count()
+    finished = []
+
+    def count(sender, task_result, **kwargs):
+        finished.append(task_result.id)
+
     worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        worker.run()
-    return DBTaskResult.objects.exclude(status__in=["READY", "RUNNING"]).count() - before
+    task_finished.connect(count, dispatch_uid="tests.run_jobs")
+    try:
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            worker.run()
+    finally:
+        task_finished.disconnect(dispatch_uid="tests.run_jobs")
+    return len(finished)

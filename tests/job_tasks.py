@@ -28,3 +28,14 @@ def marks_and_sleeps(*, path: str, seconds: float) -> int:
     with marks.open("a") as file:
         file.write("finished\n")
     return marks.read_text().count("started")
+
+
+@task(takes_context=True)
+def hands_itself_over(context) -> str:
+    """While it runs, its job is given to another worker (as the heartbeat's recovery does when it takes this
+    worker for stopped): the row now names another attempt."""
+    from django_tasks_db.models import DBTaskResult
+
+    row = DBTaskResult.objects.get(pk=context.task_result.id)
+    DBTaskResult.objects.filter(pk=row.pk).update(worker_ids=[*row.worker_ids, "another-worker"])
+    return "done"

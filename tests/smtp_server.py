@@ -68,9 +68,20 @@ def smtp_server():
         server.stop()
 
 
+class _Silent:
+    def __init__(self, port, accepted):
+        self.port = port
+        self._accepted = accepted
+
+    def connections(self):
+        """How many connections it has accepted so far."""
+        return len(self._accepted)
+
+
 @contextlib.contextmanager
 def silent_server():
-    """A port that accepts connections and then says nothing, as a mail server that hangs does. Yields the port."""
+    """A port that accepts connections and then says nothing, as a mail server that hangs does. Yields an object
+    with its `port` and the number of `connections()` accepted."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -90,7 +101,7 @@ def silent_server():
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        yield listener.getsockname()[1]
+        yield _Silent(listener.getsockname()[1], accepted)
     finally:
         stopping.set()
         thread.join(timeout=2)

@@ -71,6 +71,7 @@ def test_renditions_are_made_again_when_the_widths_change(client, settings):
     out = io.StringIO()
     call_command("backfill_renditions", stdout=out)
     assert "0 photos" in out.getvalue()
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"  # now cached, with today's files
 
     settings.NEWSROOM_RENDITION_WIDTHS = (320, 1200)
     call_command("backfill_renditions", stdout=out)
@@ -81,5 +82,6 @@ def test_renditions_are_made_again_when_the_widths_change(client, settings):
         (320, "jpeg"), (320, "webp"), (1200, "jpeg"), (1200, "webp")
     ]  # fmt: skip
     assert image.original.name == original
-    page = client.get(article.get_absolute_url()).content.decode()
-    assert image.renditions.get(width=320, format="jpeg").file.url in page  # the inline photo, drawn anew
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"  # the cached page named deleted files: it was dropped
+    assert image.renditions.get(width=320, format="jpeg").file.url in response.content.decode()  # drawn anew

@@ -85,12 +85,14 @@ def test_a_hanging_mail_server_is_never_waited_for_by_a_reader(client, settings,
     """A mail server that accepts and never answers: the comment POST does not connect to it at all; the job's
     attempt gives up after EMAIL_TIMEOUT and is tried again later."""
     article = make_article()
-    with silent_server() as port:
+    with silent_server() as server:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 1
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 1
         assert _comment_form(client, article).status_code == 302
         assert _the_job().status == "READY" and not _the_job().worker_ids  # nothing tried in the request
+        assert server.connections() == 0
         run_jobs()
+        assert server.connections() == 1
     job = _the_job()
     assert job.status == "READY" and len(job.worker_ids) == 1 and "timed out" in job.traceback.lower()
 
@@ -133,17 +135,41 @@ def test_administrators_see_failed_jobs_in_arabic_and_retry_them(client, setting
 
 
 def test_a_job_left_running_by_a_stopped_worker_runs_again(settings):
+    """Recovered: a job whose worker has been silent longer than the timeout. Left alone: one whose worker is alive,
+    and one claimed just now by a worker whose heartbeat is not in yet."""
     settings.NEWSROOM_JOB_WORKER_TIMEOUT_SECONDS = 60
-    left, busy = job_tasks.always_fails.enqueue(), job_tasks.always_fails.enqueue()
-    DBTaskResult.objects.filter(pk=left.id).update(status="RUNNING", worker_ids=["gone"], started_at=NOW)
-    DBTaskResult.objects.filter(pk=busy.id).update(status="RUNNING", worker_ids=["alive"], started_at=NOW)
+    left, busy, fresh = (job_tasks.always_fails.enqueue() for _ in range(3))
+    earlier = timezone.now() - timedelta(minutes=2)
+    DBTaskResult.objects.filter(pk=left.id).update(status="RUNNING", worker_ids=["gone"], started_at=earlier)
+    DBTaskResult.objects.filter(pk=busy.id).update(status="RUNNING", worker_ids=["alive"], started_at=earlier)
+    DBTaskResult.objects.filter(pk=fresh.id).update(status="RUNNING", worker_ids=["new"], started_at=timezone.now())
     JobWorker.objects.create(worker_id="gone", seen_at=timezone.now() - timedelta(seconds=61))
     JobWorker.objects.create(worker_id="alive", seen_at=timezone.now())
     assert jobs_recover() == 1
-    recovered, untouched = DBTaskResult.objects.get(pk=left.id), DBTaskResult.objects.get(pk=busy.id)
+    recovered = DBTaskResult.objects.get(pk=left.id)
     assert recovered.status == "READY" and recovered.traceback == WORKER_STOPPED
     assert recovered.run_after > timezone.now()
-    assert untouched.status == "RUNNING"
+    running = DBTaskResult.objects.filter(status="RUNNING").values_list("worker_ids", flat=True)
+    assert sorted(workers[-1] for workers in running) == ["alive", "new"]
+
+
+def test_each_worker_process_has_an_id_of_its_own():
+    """A worker restarted under the same --worker-id (systemd's Restart=always) must not pass for the one killed."""
+    from core.management.commands.run_jobs import Worker
+
+    options = {"queue_names": ["*"], "interval": 0, "batch": True, "backend_name": "default", "startup_delay": False,
+               "max_tasks": None, "excluded_queue_names": []}  # fmt: skip
+    first, second = Worker(worker_id="host-1", **options), Worker(worker_id="host-1", **options)
+    assert first.worker_id != second.worker_id and first.worker_id.startswith("host-1.")
+
+
+def test_an_attempt_taken_for_stopped_does_not_overwrite_the_one_that_replaced_it():
+    """The job's worker was slow, not dead: meanwhile its job was given to another worker. When the slow attempt
+    ends, it records nothing: the row stays the new attempt's."""
+    job = job_tasks.hands_itself_over.enqueue()
+    run_jobs()
+    row = DBTaskResult.objects.get(pk=job.id)
+    assert (row.status, row.worker_ids[-1]) == ("RUNNING", "another-worker")
 
 
 def test_healthz_reports_the_queue(client):

@@ -10,7 +10,9 @@ from django_tasks_db.models import DBTaskResult
 from comments.models import Comment, PrivacyRequest
 from comments.privacy import email_digest, request_link_token
 from comments.services import comments as comment_services
+from comments.services.commenters import commenter_erase
 from tests.factories import make_article, run_jobs, sign_in
+from tests.smtp_server import free_port
 
 
 @pytest.fixture
@@ -107,3 +109,21 @@ def test_moderators_export_and_erase_from_the_admin(client, comments):
         ("erase", admin_user.pk),
         ("export", admin_user.pk),
     ]
+
+
+@pytest.mark.django_db
+def test_the_jobs_holding_an_address_do_not_outlive_their_use(client, comments, settings):
+    """The link's job is deleted once it succeeded; one kept for retrying (the mail server refused) goes with an
+    erasure of that address."""
+    DBTaskResult.objects.all().delete()
+    client.post("/comments/my-data/", {"email": "salma@example.org", "kind": "export"})
+    assert run_jobs() == 1
+    assert not DBTaskResult.objects.filter(task_path="comments.jobs.privacy_link_send").exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens: refused
+    client.post("/comments/my-data/", {"email": "Salma@Example.org", "kind": "erase"})
+    run_jobs()
+    assert DBTaskResult.objects.get(task_path="comments.jobs.privacy_link_send").status == "READY"  # to retry
+    commenter_erase(email="salma@example.org")
+    assert not DBTaskResult.objects.filter(task_path="comments.jobs.privacy_link_send").exists()

@@ -201,16 +201,17 @@ def test_admin_article_revisions(client, page_queries, size):
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", SIZES)
 def test_posting_a_comment(client, page_queries, django_capture_on_commit_callbacks, size):
-    """Six queries for a valid reply: the published article, the approved comment it answers, the blocked words,
-    the check for the same comment sent twice, the insert, and (once it commits) the moderators' addresses for the
-    e-mail telling them a comment waits. The rate limits count in the cache."""
+    """Eight queries for a valid reply: the published article, the approved comment it answers, the blocked words,
+    the check for the same comment sent twice, then in one transaction (here a savepoint and its release, inside
+    the test's own transaction) the insert and the job that will e-mail the moderators. No mail server is asked and
+    nothing waits for one. The rate limits count in the cache."""
     article, *_ = _newsroom(size)
     parent = Comment.objects.filter(article=article, parent=None).get()
     with time_machine.travel(timezone.now() - timedelta(seconds=60), tick=False):
         token = form_token(article.pk)
     data = {"name": "سلمى", "email": "salma@example.org", "body": "شكراً على هذا التقرير.", "consent": "on",
             "token": token, "website": "", "parent": parent.pk}  # fmt: skip
-    with page_queries(6), django_capture_on_commit_callbacks(execute=True):
+    with page_queries(8), django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/comments/post/{article.pk}/", data, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 302
     assert Comment.objects.filter(parent=parent, status=Comment.Status.PENDING).count() == 1

@@ -3,6 +3,8 @@
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from core.pagecache import pages_changed_on_commit
+
 from .. import images
 from ..models import Image, Rendition
 
@@ -65,14 +67,21 @@ def image_renditions_make(*, image: Image) -> Image:
     """Make the photo's renditions again from its stored original, at today's NEWSROOM_RENDITION_WIDTHS and
     formats (after they changed: `manage.py backfill_renditions`). The original is not touched; photos shown
     inside articles by reference show the new renditions at once."""
+    name = image.original.name
     with image.original.open("rb") as original:
         pixels = images.decode(original)
     renditions = tuple(images.encode_renditions(pixels))
     written = []
     try:
         with transaction.atomic():
-            Image.objects.select_for_update().filter(pk=image.pk).exists()  # one backfill of a photo at a time
+            # One change of a photo's files at a time; a photo replaced while this one was being encoded keeps the
+            # renditions its new original was given.
+            current = Image.objects.select_for_update().filter(pk=image.pk).values_list("original", flat=True).first()
+            if current != name:
+                return image
             _replace_renditions(image, renditions, written)
+            # Cached pages name the old files, deleted once this commits.
+            pages_changed_on_commit()
     except BaseException:
         for file_storage, file_name in written:
             file_storage.delete(file_name)

@@ -3,6 +3,7 @@ erasure changes their comments and is logged there and in the moderation log."""
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from core.pagecache import pages_changed_on_commit
 
@@ -30,7 +31,8 @@ def commenter_export(*, email: str, by=None) -> dict:
 def commenter_erase(*, email: str, by=None) -> int:
     """On every comment with this address: the name becomes «مجهول», and address, IP and browser are cleared.
     The comments' text stays (it belongs to the discussion); a moderator can delete comments themselves. Each
-    comment changed gets a moderation event, the request a PrivacyRequest row; returns how many comments."""
+    comment changed gets a moderation event, the request a PrivacyRequest row; jobs that hold the address go.
+    Returns how many comments."""
     with transaction.atomic():
         now = timezone.now()
         before = dict(privacy.comments_of(email).select_for_update().order_by("pk").values_list("pk", "status"))
@@ -45,4 +47,8 @@ def commenter_erase(*, email: str, by=None) -> int:
             comments_affected=len(before),
             handled_by=by,
         )
+        # Jobs that still hold the address (a link that could not be mailed yet, kept for retrying).
+        DBTaskResult.objects.filter(
+            task_path="comments.jobs.privacy_link_send", args_kwargs__kwargs__email__iexact=email
+        ).exclude(status="RUNNING").delete()
     return len(before)

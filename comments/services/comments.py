@@ -35,21 +35,22 @@ def comment_submit(
         and not hold
         and Comment.objects.approved().filter(email__iexact=email).exists()
     )
-    comment = Comment.objects.create(
-        article=article,
-        parent=parent,
-        name=name,
-        email=email,
-        body=body,
-        status=Comment.Status.APPROVED if known else Comment.Status.PENDING,
-        ip_address=ip_address or None,
-        user_agent=(user_agent or "")[:300],
-        consent_at=timezone.now(),
-        consent_version=settings.NEWSROOM_COMMENT_CONSENT_VERSION,
-    )
-    if comment.status == Comment.Status.PENDING and settings.NEWSROOM_COMMENT_NOTIFY_MODERATORS:
-        # A job, in the same transaction as the comment: the reader never waits for the mail server.
-        moderators_notify.enqueue(comment_id=comment.pk)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            name=name,
+            email=email,
+            body=body,
+            status=Comment.Status.APPROVED if known else Comment.Status.PENDING,
+            ip_address=ip_address or None,
+            user_agent=(user_agent or "")[:300],
+            consent_at=timezone.now(),
+            consent_version=settings.NEWSROOM_COMMENT_CONSENT_VERSION,
+        )
+        if comment.status == Comment.Status.PENDING and settings.NEWSROOM_COMMENT_NOTIFY_MODERATORS:
+            # A job, in the same transaction as the comment: the reader never waits for the mail server.
+            moderators_notify.enqueue(comment_id=comment.pk)
     if comment.status == Comment.Status.APPROVED:
         pages_changed_on_commit()
     return comment

@@ -6,13 +6,22 @@ import os
 
 from django.conf import settings
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands import db_worker
 
-from core.jobs import Heartbeat
+from core.jobs import Heartbeat, finishing_only_own_attempt, heartbeat_record
 
 
 class Worker(db_worker.Worker):
+    """django-tasks-db's worker, with an id of its own for each process (a worker restarted under the same name must
+    not pass for the one that was killed), a heartbeat recorded before it claims anything and beside every job,
+    and attempts that end only if they are still its own (core.jobs.finishing_only_own_attempt)."""
+
+    def __init__(self, *, worker_id, **options):
+        super().__init__(worker_id=f"{worker_id[:40]}.{os.getpid()}.{get_random_string(8)}", **options)
+
     def run(self):
+        heartbeat_record(worker_id=self.worker_id)
         heartbeat = None if self.batch else Heartbeat(self.worker_id)
         if heartbeat is not None:
             heartbeat.start()
@@ -21,6 +30,12 @@ class Worker(db_worker.Worker):
         finally:
             if heartbeat is not None:
                 heartbeat.stop()
+
+    def run_task(self, db_task_result):
+        if self.batch:  # no heartbeat thread: a beat before each job
+            heartbeat_record(worker_id=self.worker_id)
+        finishing_only_own_attempt(db_task_result, self.worker_id)
+        return super().run_task(db_task_result)
 
 
 class Command(db_worker.Command):
