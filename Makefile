@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
+.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -72,6 +72,9 @@ bench-comments: setup
 
 # Comment POST latency with the mail server answering, hanging, and mail sent in the request; one worker's jobs/s.
 # SQLite in a temporary file, or a scratch database on the PostgreSQL server DATABASE_URL names.
+bench-cache: setup
+	$(BIN)/python bench/cache_backends.py
+
 bench-jobs: setup
 	$(BIN)/python bench/jobs.py
 

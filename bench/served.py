@@ -8,12 +8,15 @@ The served benchmark (`make bench`): a realistic newsroom behind gunicorn on 127
    article page with the page cache off.
 3. Starts gunicorn (--workers sync workers, 2 by default; Redis as the shared cache, on a database of its own that
    is emptied first) and drives each scenario with wrk (--connections, --duration), the same server setup for all:
-   the cached article page, home, a bare Django view returning a constant response of the article page's size (the
-   ceiling: the same middleware, no work), taking turns --rounds times (3; each keeps its median run), then, with
-   the page cache off (NEWSROOM_PAGE_CACHE=0, gunicorn restarted), the article page, home, search (a different
-   query on each request) and a comment POST.
-4. Prints a table (req/s, p50, p99, SQL queries per request, bytes), the ratios cached/ceiling and
-   uncached/ceiling, and writes it all to bench/results/http-<vendor>-<articles>.json.
+   the cached article page, home, our own ceiling (/bench/ceiling: a constant response of the article page's size
+   behind our middleware) and the outside reference, a bare Django view: bench/bare/, a separate minimal project
+   with Django's default startproject settings and middleware returning a constant page of the same size, served by
+   a second gunicorn alongside (same workers, 127.0.0.1); all four take turns --rounds times (3; each keeps its
+   median run). Then, with the page cache off (NEWSROOM_PAGE_CACHE=0, gunicorn restarted), the article page, home,
+   search (a different query on each request) and a comment POST.
+4. Prints a table (req/s, p50, p99, SQL queries per request, bytes), the headline ratio cached article / bare
+   Django view, then cached/our ceiling and uncached/bare Django, and writes it all to
+   bench/results/http-<vendor>-<articles>.json.
 
 Run: make bench   (ARTICLES=100000 for the large run; DATABASE_URL=postgres://… for PostgreSQL).
 It starts a Redis of its own on a free loopback port (BENCH_REDIS_URL names another, which it then empties).
@@ -94,16 +97,26 @@ def server_environment(url, static_root, media_root, ceiling_bytes, page_cache):
     }
 
 
+def bare_environment(page_bytes):
+    """The bare Django project's environment (bench/bare/): none of the newsroom's settings, a page of this size."""
+    return {
+        **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "NEWSROOM_"))},
+        "DJANGO_SETTINGS_MODULE": "bench.bare.settings",
+        "BENCH_BARE_SECRET_KEY": secrets.token_urlsafe(50),
+        "BENCH_BARE_BYTES": str(page_bytes),
+    }
+
+
 class Gunicorn:
-    def __init__(self, environment, workers):
+    def __init__(self, environment, workers, app="newsroom.wsgi", ready="/healthz"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi", "--workers", str(workers),
+        command = [str(ROOT / ".venv" / "bin" / "gunicorn"), app, "--chdir", str(ROOT), "--workers", str(workers),
                    "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=environment)  # noqa: S603 - our own command line
         for _ in range(100):
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1):  # noqa: S310 - loopback only
+                with urllib.request.urlopen(f"{self.base}{ready}", timeout=1):  # noqa: S310 - loopback only
                     return
             except OSError:
                 time.sleep(0.2)
@@ -198,7 +211,11 @@ def measure_in_process(article, url_of):
         raise SystemExit(f"the comment POST measured in process answered {response.status_code}")
     figures["comment_post"] = {"sql_queries": len(queries), "bytes": len(response.content), "status": 302}
     figures["ceiling"] = {"sql_queries": 0, "bytes": figures["article"]["bytes"], "status": 200}
+    figures["bare_django"] = {"sql_queries": 0, "bytes": figures["article"]["bytes"], "status": 200}
     return figures
+
+
+LABELS = {"ceiling": "ceiling (our middleware)", "bare_django": "bare Django view"}
 
 
 def main():
@@ -208,7 +225,9 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3, help="turns of the cached pages and the ceiling")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns of the cached pages, our ceiling and the bare Django view"
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="PostgreSQL: serve the newsroom the last run seeded, without seeding again"
     )
@@ -283,33 +302,48 @@ end
 """)  # fmt: skip
 
     results = {}
-    cached_server = Gunicorn(server_environment(url, static_root, media_root, figures["article"]["bytes"], True),
-                             args.workers)  # fmt: skip
+    page_bytes = figures["article"]["bytes"]
+    cached_server = Gunicorn(server_environment(url, static_root, media_root, page_bytes, True), args.workers)
+    servers = [cached_server]
     try:
-        # The cached pages and the ceiling cost about the same, so the machine's own drift (wrk, both workers,
-        # PostgreSQL and Redis share two cores) would decide their ratio: they take turns, --rounds times, and
-        # each keeps its median run.
-        cached = (("article", paths["article"]), ("home", "/"), ("ceiling", "/bench/ceiling"))
-        runs = {name: [] for name, _path in cached}
+        # The outside reference: a separate bare Django project (bench/bare/), its own gunicorn alongside, the same
+        # workers on another loopback port, idle while the others are loaded.
+        bare_server = Gunicorn(bare_environment(page_bytes), args.workers, app="bench.bare.wsgi", ready="/")
+        servers.append(bare_server)
+        with urllib.request.urlopen(bare_server.base + "/") as response:  # noqa: S310 - loopback only
+            if len(response.read()) != page_bytes:
+                raise SystemExit("the bare Django view did not answer a page of the article page's size")
+        # The cached pages, our ceiling and the bare Django view cost about the same, so the machine's own drift
+        # (wrk, both workers, PostgreSQL and Redis share two cores) would decide their ratio: they take turns,
+        # --rounds times, and each keeps its median run.
+        cached = (
+            ("article", cached_server.base + paths["article"]),
+            ("home", cached_server.base + "/"),
+            ("ceiling", cached_server.base + "/bench/ceiling"),
+            ("bare_django", bare_server.base + "/"),
+        )
+        runs = {name: [] for name, _url in cached}
         for _round in range(args.rounds):
-            for name, path in cached:
-                urllib.request.urlopen(cached_server.base + path).read()  # noqa: S310 - loopback; fill the cache
-                runs[name].append(wrk(cached_server.base + path, args))
+            for name, address in cached:
+                urllib.request.urlopen(address).read()  # noqa: S310 - loopback; fill the cache
+                runs[name].append(wrk(address, args))
         for name, measured in runs.items():
             rates = sorted(run["requests_per_second"] for run in measured)
             results[name] = {**sorted(measured, key=lambda run: run["requests_per_second"])[len(measured) // 2],
                              "rounds": rates}  # fmt: skip
-            print(f"  {name:<18} {results[name]['requests_per_second']:>7} req/s (rounds: {rates})", flush=True)
+            print(f"  {LABELS.get(name, name):<26} {results[name]['requests_per_second']:>7} req/s "
+                  f"(rounds: {rates})", flush=True)  # fmt: skip
     finally:
-        cached_server.stop()
+        for server in servers:
+            server.stop()
 
     uncached_server = Gunicorn(server_environment(url, static_root, media_root, 0, False), args.workers)
     try:
         for name, path in (("article_uncached", paths["article"]), ("home_uncached", "/")):
             results[name] = wrk(uncached_server.base + path, args)
-            print(f"  {name:<18} {results[name]['requests_per_second']:>7} req/s", flush=True)
+            print(f"  {name:<26} {results[name]['requests_per_second']:>7} req/s", flush=True)
         results["search_uncached"] = wrk(uncached_server.base + "/", args, search_script)
-        print(f"  {'search_uncached':<18} {results['search_uncached']['requests_per_second']:>7} req/s", flush=True)
+        print(f"  {'search_uncached':<26} {results['search_uncached']['requests_per_second']:>7} req/s", flush=True)
 
         # A comment POST as a browser sends it: CSRF cookie and token, a signed timestamp older than 3 s, and a new
         # text and address each time (identical comments are refused as duplicates).
@@ -338,25 +372,32 @@ request = function()
 end
 """)  # fmt: skip
         results["comment_post"] = wrk(f"{uncached_server.base}/comments/post/{article.pk}/", args, post_script)
-        print(f"  {'comment_post':<18} {results['comment_post']['requests_per_second']:>7} req/s", flush=True)
+        print(f"  {'comment_post':<26} {results['comment_post']['requests_per_second']:>7} req/s", flush=True)
     finally:
         uncached_server.stop()
 
     ceiling = results["ceiling"]["requests_per_second"]
+    bare = results["bare_django"]["requests_per_second"]
     table = []
-    print(f"\n{'scenario':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL':>5} {'bytes':>8} {'errors':>7}")
-    for name in ("article", "home", "ceiling", "article_uncached", "home_uncached", "search_uncached", "comment_post"):
-        row = {"scenario": name, **results[name], **figures.get(name, {})}
+    print(f"\n{'scenario':<26} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'SQL':>5} {'bytes':>8} {'errors':>7}")
+    for name in ("article", "home", "bare_django", "ceiling", "article_uncached", "home_uncached", "search_uncached",
+                 "comment_post"):  # fmt: skip
+        row = {"scenario": name, "label": LABELS.get(name, name), **results[name], **figures.get(name, {})}
         table.append(row)
-        print(f"{name:<18} {row['requests_per_second']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8} "
+        print(f"{row['label']:<26} {row['requests_per_second']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8} "
               f"{row.get('sql_queries', ''):>5} {row.get('bytes', ''):>8} {row['non_2xx_3xx']:>7}")  # fmt: skip
+    # The headline: the cached article against the outside reference, a bare Django view with Django's default
+    # middleware; against our own ceiling (our middleware, no work) second.
     ratios = {
+        "cached_over_bare_django": round(results["article"]["requests_per_second"] / bare, 3),
         "cached_over_ceiling": round(results["article"]["requests_per_second"] / ceiling, 3),
+        "uncached_over_bare_django": round(results["article_uncached"]["requests_per_second"] / bare, 3),
         "uncached_over_ceiling": round(results["article_uncached"]["requests_per_second"] / ceiling, 3),
     }
     render = figures["article_uncached"]["render_median_ms"]
-    print(f"\ncached article / ceiling = {ratios['cached_over_ceiling']}; "
-          f"uncached article / ceiling = {ratios['uncached_over_ceiling']}; "
+    print(f"\ncached article / bare Django view = {ratios['cached_over_bare_django']} (the headline); "
+          f"cached article / ceiling (our middleware) = {ratios['cached_over_ceiling']}; "
+          f"uncached article / bare Django view = {ratios['uncached_over_bare_django']}; "
           f"uncached article render, in process: {render} ms median; search query p50/p95: "
           f"{figures['search_uncached']['query_p50_ms']}/{figures['search_uncached']['query_p95_ms']} ms")  # fmt: skip
     import django as django_module
@@ -368,7 +409,7 @@ end
         "gunicorn_workers": args.workers, "wrk": {"threads": args.threads, "connections": args.connections,
                                                   "duration_s": args.duration, "cached_rounds": args.rounds},
         "cpus": os.cpu_count(), "python": sys.version.split()[0], "django": django_module.get_version(),
-        "table": table, "ratios": ratios,
+        "table": table, "headline_ratio": "cached_over_bare_django", "ratios": ratios,
         "article_uncached_render_median_ms": figures["article_uncached"]["render_median_ms"],
         "search_query_ms": {"p50": figures["search_uncached"]["query_p50_ms"],
                             "p95": figures["search_uncached"]["query_p95_ms"]},

@@ -6,14 +6,14 @@ from django.core import checks
 
 @checks.register(checks.Tags.caches, deploy=True)
 def shared_cache(app_configs, **kwargs):
-    """Without REDIS_URL each worker has a cache of its own: a purge (publishing, approving a comment) reaches the
-    worker that made it only, the others serve old pages, and rate limits count per worker."""
+    """Without REDIS_URL the cache is a table of the site's database: correct across processes, but every cached
+    page and every rate-limit count is a database query, and the database is what a busy day must spare."""
     if settings.REDIS_URL:
         return []
     return [
         checks.Warning(
-            "REDIS_URL is not set: each worker process keeps its own page cache and rate limits.",
-            hint="Set REDIS_URL (docs/production.md). A single-process site may silence newsroom.W001.",
+            "REDIS_URL is not set: the page cache and rate limits live in the database (the newsroom_cache table).",
+            hint="Set REDIS_URL (docs/production.md). A small site may silence newsroom.W001.",
             id="newsroom.W001",
         )
     ]

@@ -29,6 +29,9 @@ def replica_configured():
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
+        # The database cache (the embedded default's) is shared state, read where it is written.
+        if model._meta.app_label == "django_cache":
+            return "default"
         return REPLICA if anonymous_read.get() and replica_configured() else "default"
 
     def db_for_write(self, model, **hints):

@@ -222,7 +222,17 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}}
+    # The embedded default: the cache in the site's database (a table made by core's migrations), so every process
+    # sees the same pages, generation and rate limits: the development server, a job worker, `manage.py
+    # purge_pages`, the shell, several gunicorn workers. Each cached page costs a query; production sets REDIS_URL.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_cache",
+            # Django culls a third of the table past 300 entries by default: a site's pages need room.
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    }
 
 # The page cache (core/pagecache.py): pages are purged on every change, so this only bounds memory.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)

@@ -28,8 +28,10 @@ if os.environ.get("DJANGO_TEST_DATABASE_TEMPLATE") and "postgresql" in DATABASES
     DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["DJANGO_TEST_DATABASE_TEMPLATE"]}  # noqa: F405
 
 # Local memory whatever the environment says: the autouse fixture that empties the cache before each test
-# (tests/conftest.py) must only ever empty this one.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom-tests"}}
+# (tests/conftest.py) must only ever empty this one. Processes a test starts (a server, a command) on a database
+# of their own may keep the production default instead, the cache in the database (NEWSROOM_TEST_KEEP_CACHES).
+if not os.environ.get("NEWSROOM_TEST_KEEP_CACHES"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom-tests"}}
 
 # Hashing a password with the production hasher takes a third of a second by design; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

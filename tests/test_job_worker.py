@@ -5,17 +5,13 @@ On PostgreSQL the workers use the test database itself; on SQLite (whose test da
 memory) a database file of the test's own, migrated for it."""
 
 import json
-import os
 import signal
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tests import processes
+
 pytestmark = pytest.mark.django_db(transaction=True)
 PYTHON_SNIPPET_ENQUEUE = (
     "from tests.job_tasks import marks_and_sleeps; print(marks_and_sleeps.enqueue(path={path!r}, seconds=60).id)"
@@ -24,71 +20,36 @@ PYTHON_SNIPPET_STATE = (
     "import json; from django_tasks_db.models import DBTaskResult as R; r = R.objects.get(pk={pk!r}); "
     "print(json.dumps([r.status, len(r.worker_ids), r.return_value, r.traceback]))"
 )
-
-
-def _environment(tmp_path):
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "NEWSROOM_JOB_HEARTBEAT_SECONDS": "0.2",
-        "NEWSROOM_JOB_WORKER_TIMEOUT_SECONDS": "1",
-        "NEWSROOM_JOB_RETRY_SECONDS": "0.1",
-    }
-    if connection.vendor == "postgresql":
-        settings = connection.settings_dict
-        host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-        environment["DATABASE_URL"] = f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"
-    else:
-        environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'jobs.sqlite3'}"
-    return environment
-
-
-def _manage(environment, *arguments, timeout=120):
-    done = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=BASE_DIR, env=environment, capture_output=True, text=True,
-        timeout=timeout, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-
-
-def _worker(environment, log):
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "run_jobs", "--interval", "0.1", "--no-startup-delay", "--no-reload"],
-        cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-
-
-def _wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"Waited {seconds} s for {what}")
+WORKER = [sys.executable, "manage.py", "run_jobs", "--interval", "0.1", "--no-startup-delay", "--no-reload"]
 
 
 def test_a_job_whose_worker_is_killed_runs_again_on_another(tmp_path):
-    environment = _environment(tmp_path)
-    if connection.vendor != "postgresql":
-        _manage(environment, "migrate", "--noinput", "-v0", timeout=300)
+    environment = processes.environment(
+        tmp_path,
+        NEWSROOM_JOB_HEARTBEAT_SECONDS="0.2",
+        NEWSROOM_JOB_WORKER_TIMEOUT_SECONDS="1",
+        NEWSROOM_JOB_RETRY_SECONDS="0.1",
+    )
+    processes.prepare(environment)
     marks = tmp_path / "marks.txt"
-    job = _manage(environment, "shell", "-c", PYTHON_SNIPPET_ENQUEUE.format(path=str(marks)))
-    state = lambda: json.loads(_manage(environment, "shell", "-c", PYTHON_SNIPPET_STATE.format(pk=job)))  # noqa: E731
+    job = processes.manage(environment, "shell", "-c", PYTHON_SNIPPET_ENQUEUE.format(path=str(marks)))
+    state = lambda: json.loads(processes.manage(environment, "shell", "-c", PYTHON_SNIPPET_STATE.format(pk=job)))  # noqa: E731
 
     with (tmp_path / "first.log").open("w") as log:
-        first = _worker(environment, log)
+        first = processes.start(environment, WORKER, log)
         try:
-            _wait_for(lambda: marks.exists() and "started" in marks.read_text(), 60, "the first attempt to start")
+            processes.wait_for(
+                lambda: marks.exists() and "started" in marks.read_text(), 60, "the first attempt to start"
+            )
         finally:
             first.send_signal(signal.SIGKILL)  # no chance to finish, or to say anything
             first.wait(timeout=10)
     assert state()[:2] == ["RUNNING", 1]  # as the killed worker left it
 
     with (tmp_path / "second.log").open("w") as log:
-        second = _worker(environment, log)
+        second = processes.start(environment, WORKER, log)
         try:
-            _wait_for(lambda: state()[0] == "SUCCESSFUL", 60, "another worker to run the job again")
+            processes.wait_for(lambda: state()[0] == "SUCCESSFUL", 60, "another worker to run the job again")
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(timeout=20)
