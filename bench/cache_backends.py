@@ -22,25 +22,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch_database  # noqa: E402 - after the path is set
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hits", type=int, default=2000)
     args = parser.parse_args()
 
-    server = os.environ.get("DATABASE_URL", "")
-    scratch = None
-    if server.startswith("postgres"):
-        import psycopg
-
-        scratch = "newsroom_bench_cache"
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
-            admin.execute(f"CREATE DATABASE {scratch} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
-        os.environ["DATABASE_URL"] = server.rsplit("/", 1)[0] + f"/{scratch}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    with scratch_database("newsroom_bench_cache"):
+        measure(args)
+
+
+def measure(args):
     import django
 
     django.setup()
@@ -86,11 +81,6 @@ def main():
         database = connection.vendor
     finally:
         connection.close()
-        if scratch:
-            import psycopg
-
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
 
     print(f"A cached article page, in process ({database}, {args.hits} hits each)")
     print(f"{'cache':38} {'median ms':>10} {'p99 ms':>8}")

@@ -14,7 +14,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -22,25 +21,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import scratch_database  # noqa: E402 - after the path is set
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=1000)
     args = parser.parse_args()
 
-    server = os.environ.get("DATABASE_URL", "")
-    scratch = None
-    if server.startswith("postgres"):
-        import psycopg
-
-        scratch = "newsroom_bench_comments"
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
-            admin.execute(f"CREATE DATABASE {scratch} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
-        os.environ["DATABASE_URL"] = server.rsplit("/", 1)[0] + f"/{scratch}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    with scratch_database("newsroom_bench_comments"):
+        measure(args)
+
+
+def measure(args):
     import django
 
     django.setup()
@@ -92,12 +86,7 @@ def main():
         out = ROOT / "bench" / "results" / f"comment_post_{connection.vendor}.json"
         out.write_text(json.dumps(result, indent=2) + "\n")
     finally:
-        if scratch:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
+        connection.close()
 
 
 if __name__ == "__main__":

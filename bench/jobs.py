@@ -22,16 +22,16 @@ Run: make bench-jobs   (or: .venv/bin/python bench/jobs.py --posts 1000 --jobs 1
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_database  # noqa: E402 - after the path is set
 
 CONDITIONS = ("answering", "hanging", "in_request")
 LABELS = {
@@ -56,34 +56,11 @@ def main():
     if min(args.posts, args.jobs) < 1:
         parser.error("--posts and --jobs must be at least 1")
 
-    server = os.environ.get("DATABASE_URL", "")
-    scratch = None
-    scratch_dir = None
-    if server.startswith("postgres"):
-        import psycopg
-
-        scratch = "newsroom_bench_jobs"
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
-            admin.execute(f"CREATE DATABASE {scratch} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'")
-        os.environ["DATABASE_URL"] = server.rsplit("/", 1)[0] + f"/{scratch}"
-    else:
-        scratch_dir = tempfile.mkdtemp()
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch_dir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     # Warnings only: the worker logs each job, the SMTP server each command, at INFO.
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    try:
+    with scratch_database("newsroom_bench_jobs"):
         run(args)
-    finally:
-        if scratch:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {scratch}")
-        if scratch_dir:
-            shutil.rmtree(scratch_dir, ignore_errors=True)
 
 
 def run(args):
