@@ -12,9 +12,12 @@ Correct while fast:
 - Every key holds the build the page was drawn by (`build_id()`): during a rolling release, a worker of the new
   build never serves a page of the old one (with its old templates and its old static files' names), nor the
   reverse.
-- Every key also holds a generation, kept in the shared cache. Any change readers could see (an article published,
-  edited, unpublished or coming due; a comment approved or removed; a correction, a section, a tag, a name) starts a
-  new generation, so every page is fresh at once on every worker: none holds a copy of its own.
+- Every stored page also holds the generation it was drawn in, kept in the shared cache, and only a page of the
+  current generation is served. Any change readers could see (an article published, edited, unpublished or coming
+  due; a comment approved or removed; a correction, a section, a tag, a name) starts a new generation, so every
+  page is fresh at once on every worker: none holds a copy of its own. A cached answer costs one round trip to the
+  cache: the generation, the apps' prefetched state and the page, read together (the page's key is guessed from
+  the prefetched state of the last look, and used only if the guess held).
 - Scheduled articles appear without any write: the time the next one comes due is kept beside the generation, and
   the first request after it starts a new generation.
 - If the cache is unreachable, pages are served uncached (and /healthz says so).
@@ -23,6 +26,7 @@ Every cacheable page also gets HTTP caching headers for a CDN or nginx in front 
 `stale-while-revalidate`, `stale-if-error`), an ETag and a Last-Modified, and a matching conditional GET gets a 304.
 """
 
+import copy
 import functools
 import hashlib
 import logging
@@ -148,11 +152,14 @@ def build_id():
     return settings.NEWSROOM_BUILD_ID or _content_digest()
 
 
-def _page_key(request, generation, variant):
+def _page_key(request, variant):
+    """Where this request's page is kept. The generation is not part of it: the stored page says which generation
+    it was drawn in, and only a page of the current one is served (so the page and the generation come in one
+    round trip)."""
     # Sorted by name only: the order of repeated values matters (Django reads the last one).
     query = sorted(_drop_tracking(request), key=lambda pair: pair[0])
     address = f"{request.get_host()}{request.path}?{urlencode(query)}"
-    return f"pages:{build_id()}:{generation}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:{build_id()}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _cacheable_request(request):
@@ -183,6 +190,11 @@ def _http_caching_headers(response, content, modified):
 class PageCacheMiddleware:
     """Answer anonymous GETs from the shared page cache, and store what can be shared (see the module's docstring)."""
 
+    # What the apps' prefetched keys (the policy version) held at this process's last look: the page's key is
+    # guessed from them, so that it is read in the same round trip as the generation. Only a guess: a page is served
+    # only if the values read with it are the ones it was guessed from.
+    _last_prefetched = None
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -191,15 +203,9 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("X-Page-Cache", "bypass")
             return response
-        key = self._key(request)
-        if key is not None:
-            try:
-                stored = cache.get(key)
-            except Exception:
-                logger.warning("Page cache not read: the cache is unavailable", exc_info=True)
-                stored = None
-            if stored is not None:
-                return self._conditional(request, self._from_stored(stored), "hit")
+        key, generation, stored = self._look_up(request)
+        if stored is not None and stored.get("generation") == generation:
+            return self._conditional(request, self._from_stored(stored), "hit")
         response = self.get_response(request)
         if not _cacheable_response(response):
             response.headers.setdefault("X-Page-Cache", "bypass")
@@ -207,6 +213,7 @@ class PageCacheMiddleware:
         _http_caching_headers(response, response.content, time.time())
         if key is not None and request.method == "GET":
             stored = {
+                "generation": generation,
                 "status": response.status_code,
                 "content": response.content,
                 "headers": {name: response[name] for name in (*STORED_HEADERS, "ETag", "Last-Modified", "Cache-Control")
@@ -218,30 +225,46 @@ class PageCacheMiddleware:
                 logger.warning("Page not cached: the cache is unavailable", exc_info=True)
         return self._conditional(request, response, "miss")
 
-    def _key(self, request):
-        """This request's cache key, or None when the cache cannot be used (unreachable, or the state it needs
-        cannot be read)."""
+    def _variant_with(self, request, values):
+        """The reader's variant were the prefetched keys to hold `values`, worked out on a copy of the request."""
+        probe = copy.copy(request)
+        for cache_key, attribute in _prefetched.items():
+            if values.get(cache_key) is not None:
+                setattr(probe, attribute, values[cache_key])
+        with database_deadline(LOOKUP_SECONDS, retry=False):
+            return _variant(probe)
+
+    def _look_up(self, request):
+        """(this request's key, the current generation, the page stored under the key or None); (None, None, None)
+        when the cache cannot be used (unreachable, or the state it needs cannot be read)."""
         try:
-            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched])
+            guessed = self._last_prefetched
+            guess = _page_key(request, self._variant_with(request, guessed)) if guessed is not None else None
+            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched, *filter(None, [guess])])
             generation, next_due = known.get(GENERATION_KEY), known.get(NEXT_DUE_KEY)
             # Unknown (a generation written before this key existed): no change to wait for, as the router says.
             request._pages_changed_at = known.get(CHANGED_AT_KEY, 0)
             if generation is None or next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
-                # First request after a restart of the cache, or a scheduled article has come due.
+                # First request after a restart of the cache, or a scheduled article has come due: every stored page
+                # is of an older generation now.
                 with database_deadline(LOOKUP_SECONDS, retry=False):
                     pages_changed()
                 generation = cache.get(GENERATION_KEY)
             if generation is None:
-                return None
+                return None, None, None
+            values = {cache_key: known.get(cache_key) for cache_key in _prefetched}
             for cache_key, attribute in _prefetched.items():
                 if cache_key in known:
                     setattr(request, attribute, known[cache_key])
+            if guess is not None and values == guessed:
+                return guess, generation, known.get(guess)
+            type(self)._last_prefetched = values
             with database_deadline(LOOKUP_SECONDS, retry=False):
-                variant = _variant(request)
+                key = _page_key(request, _variant(request))
+            return key, generation, cache.get(key)
         except Exception:
             logger.warning("Page cache skipped for this request", exc_info=True)
-            return None
-        return _page_key(request, generation, variant)
+            return None, None, None
 
     @staticmethod
     def _from_stored(stored):

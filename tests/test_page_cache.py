@@ -440,6 +440,38 @@ def test_the_shared_cache_builds_its_client_through_djangos_private_hook():
     assert type(shared._cache) is BreakerClient, "Django's RedisCache no longer builds its client from `_class`"
 
 
+def test_a_cached_answer_is_one_round_trip_to_redis(client, article, workers):
+    """The generation, the policy version and the page are read in one command; after a new policy version the
+    first reader's guess of the page's key is wrong, which costs that reader one more read, and the page is then
+    drawn for the new version, not taken from under the guessed key."""
+    import redis as redis_py
+
+    from consent.state import POLICY_CACHE_KEY
+
+    one, _two, use = workers
+    url = article.get_absolute_url()
+    commands = []
+    original = redis_py.Redis.execute_command
+
+    def counting(self, *args, **options):
+        commands.append(args[0])
+        return original(self, *args, **options)
+
+    with use(one), mock.patch.object(redis_py.Redis, "execute_command", counting):
+        client.get(url)
+        client.get(url)
+        commands.clear()
+        assert outcome(client.get(url)) == "hit"
+        assert commands == ["MGET"]
+
+        one.set(POLICY_CACHE_KEY, one.get(POLICY_CACHE_KEY) + 1, timeout=None)  # a new policy version in force
+        commands.clear()
+        response = client.get(url)
+        assert commands[:2] == ["MGET", "GET"]  # the page under the key the new version gives
+        assert outcome(response) == "miss"
+        assert outcome(client.get(url)) == "hit"
+
+
 def test_the_shared_cache_builds_one_redis_client_for_all_its_calls(redis_url):
     """Django's Redis cache wraps its connection pool in a new redis-py client on every call (a third of a cached
     page's time in the cache); ours builds it once, and every kind of call still works through it."""
