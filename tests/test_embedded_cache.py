@@ -22,7 +22,7 @@ PUBLISH = (
 )
 
 
-def test_every_process_sees_the_same_page_cache(tmp_path):
+def test_every_process_sees_the_same_page_cache(tmp_path, editorial_groups):
     environment = processes.environment(tmp_path, NEWSROOM_TEST_KEEP_CACHES="1")
     processes.prepare(environment)
     draft = processes.manage(environment, "shell", "-c", NEWSROOM)
