@@ -1,6 +1,7 @@
 """
 The shared page cache: anonymous GETs of public pages are answered from the cache (Redis when REDIS_URL is set,
-local memory otherwise), without sessions, CSRF, authentication or a single SQL query.
+a table of the site's database otherwise), first of all the middleware, with the headers the page was stored with:
+no session, CSRF, authentication or, with Redis, SQL query.
 
 Correct while fast:
 - Only staff bypass it: a session cookie with the unexpired staff marker that matches it (core/staff.py). Any
@@ -59,8 +60,9 @@ NOTHING_DUE = 0
 LOOKUP_SECONDS = 0.5
 # Query parameters that say where a reader came from, not what they asked for.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
-# Headers a stored page keeps; the outer middleware (security headers, CSP) adds its own on every response.
-STORED_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Frame-Options", "Location")
+# Headers a stored page does not keep: the rest (security headers, the CSP, Permissions-Policy, Content-Language,
+# Vary…) are replayed on every cached answer, which no other middleware sees (the page cache comes first).
+UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "x-page-cache"}
 
 
 # What the apps tell the page cache, registered from their AppConfig.ready() (the cache imports no app):
@@ -158,12 +160,23 @@ def _page_key(request, variant):
     round trip)."""
     # Sorted by name only: the order of repeated values matters (Django reads the last one).
     query = sorted(_drop_tracking(request), key=lambda pair: pair[0])
-    address = f"{request.get_host()}{request.path}?{urlencode(query)}"
+    # The scheme too: a page drawn over HTTPS carries HSTS, and a plain-HTTP request is redirected, never stored.
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(query)}"
     return f"pages:{build_id()}:{variant}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
+def _unpaged_prefixes():
+    """Static and media files: served by WhiteNoise or the web server, never asked of the page cache."""
+    return tuple(prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix and prefix.startswith("/"))
+
+
 def _cacheable_request(request):
-    return settings.NEWSROOM_PAGE_CACHE and request.method in ("GET", "HEAD") and not staff_request(request)
+    return (
+        settings.NEWSROOM_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(_unpaged_prefixes())
+        and not staff_request(request)
+    )
 
 
 def _cacheable_response(response):
@@ -216,8 +229,7 @@ class PageCacheMiddleware:
                 "generation": generation,
                 "status": response.status_code,
                 "content": response.content,
-                "headers": {name: response[name] for name in (*STORED_HEADERS, "ETag", "Last-Modified", "Cache-Control")
-                            if name in response},
+                "headers": {name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS},
             }  # fmt: skip
             try:
                 cache.set(key, stored, settings.NEWSROOM_PAGE_CACHE_SECONDS)

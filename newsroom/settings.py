@@ -81,6 +81,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page is answered here, with the headers it was stored with (security headers, CSP…), before
+    # any other middleware; anonymous GETs it has not got go on down the stack, sessions, CSRF and authentication
+    # included (core/pagecache.py).
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -89,10 +93,8 @@ MIDDLEWARE = [
     "core.middleware.UrlLanguageMiddleware",
     # A request that is not UTF-8 gets a 400 page in the URL's language before anything reads it.
     "core.middleware.RequestEncodingMiddleware",
-    # Anonymous GETs are answered here from the shared cache, before sessions, CSRF and authentication; a database
-    # outage becomes an Arabic 503 (core/pagecache.py, core/middleware.py).
+    # A database outage becomes an Arabic 503 (core/middleware.py).
     "core.middleware.DatabaseUnavailableMiddleware",
-    "core.pagecache.PageCacheMiddleware",
     "core.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -562,3 +562,24 @@ def test_a_long_outage_still_serves_cached_pages_and_never_500s(client, article)
         assert outcome(client.get(cached)) == "hit"
         missing = client.get("/no-such-page/")
         assert missing.status_code == 503 and missing["Retry-After"] == "30"
+
+
+def test_a_cached_answer_carries_the_headers_of_the_page_as_drawn(client, article):
+    """Cached pages are answered before any other middleware: the security headers, the CSP, the permissions policy
+    and the rest come from the stored page and are those of the page as it was drawn; static files are never asked
+    of the cache."""
+    from django.core.cache import cache
+
+    url = article.get_absolute_url()
+    drawn = client.get(url)
+    cached = client.get(url)
+    assert (outcome(drawn), outcome(cached)) == ("miss", "hit")
+    ignored = {"x-page-cache", "date", "content-length"}
+    headers = {name.lower(): value for name, value in drawn.items() if name.lower() not in ignored}
+    for name in ("content-security-policy", "permissions-policy", "referrer-policy", "x-content-type-options",
+                 "x-frame-options", "cross-origin-opener-policy", "content-language", "vary"):  # fmt: skip
+        assert name in headers, name
+    assert {name.lower(): value for name, value in cached.items() if name.lower() not in ignored} == headers
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        client.get("/static/css/site.css")
+    assert get_many.call_count == 0
