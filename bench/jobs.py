@@ -111,9 +111,9 @@ def run(args):
         if response.status_code != 302:
             raise SystemExit(f"post {number} answered {response.status_code}")
 
-    with smtp_server() as smtp, silent_server() as silent_port:
+    with smtp_server() as smtp, silent_server() as silent:
         answering = {**smtp.settings(), "EMAIL_TIMEOUT": 5}
-        hanging = {**smtp.settings(), "EMAIL_PORT": silent_port, "EMAIL_TIMEOUT": 5}
+        hanging = {**smtp.settings(), "EMAIL_PORT": silent.port, "EMAIL_TIMEOUT": 5}
 
         def configure(values, *, notify):
             for name, value in values.items():

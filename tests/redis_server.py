@@ -3,19 +3,14 @@ writes to (let alone empties) a Redis it did not start."""
 
 import contextlib
 import shutil
-import socket
 import subprocess
 import time
 
 import redis
 
+from tests.processes import free_port
+
 STARTUP_SECONDS = 10
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -30,7 +25,7 @@ def redis_server(directory):
         )
     # Another process may take the port between the probe and the bind: try a few.
     for _ in range(3):
-        port = _free_port()
+        port = free_port()
         log = directory / f"redis-{port}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(

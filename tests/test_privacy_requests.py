@@ -12,7 +12,7 @@ from comments.privacy import email_digest, request_link_token
 from comments.services import comments as comment_services
 from comments.services.commenters import commenter_erase
 from tests.factories import make_article, run_jobs, sign_in
-from tests.smtp_server import free_port
+from tests.processes import free_port
 
 
 @pytest.fixture

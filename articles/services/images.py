@@ -1,5 +1,7 @@
 """Photos: storing a photo's files (a new photo, or a new file for one) and saving its descriptions."""
 
+import contextlib
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -27,25 +29,31 @@ def image_store(*, image: Image, upload=None, prepared: images.PreparedPhoto | N
     replaced_original = image.original.name if image.pk else ""
     storage = image.original.storage
 
+    with _files_kept_only_on_commit() as written, transaction.atomic():
+        name = images.random_name("originals", original.extension)
+        image.original.save(name, ContentFile(original.content), save=False)
+        written.append((storage, image.original.name))
+        image.width, image.height = original.width, original.height
+        if image.uploaded_by_id is None:
+            image.uploaded_by = by
+        image.save()
+        _replace_renditions(image, renditions, written)
+        if replaced_original:
+            transaction.on_commit(lambda: storage.delete(replaced_original))
+    return image
+
+
+@contextlib.contextmanager
+def _files_kept_only_on_commit():
+    """Yield a list for the (storage, name) of each file written inside the block: if the block fails (its
+    transaction rolled back), they would be orphans, and are deleted."""
     written = []
     try:
-        with transaction.atomic():
-            name = images.random_name("originals", original.extension)
-            image.original.save(name, ContentFile(original.content), save=False)
-            written.append((storage, image.original.name))
-            image.width, image.height = original.width, original.height
-            if image.uploaded_by_id is None:
-                image.uploaded_by = by
-            image.save()
-            _replace_renditions(image, renditions, written)
-            if replaced_original:
-                transaction.on_commit(lambda: storage.delete(replaced_original))
+        yield written
     except BaseException:
-        # The database rolled back: the files written for it would be orphans.
         for file_storage, file_name in written:
             file_storage.delete(file_name)
         raise
-    return image
 
 
 def _replace_renditions(image, renditions, written):
@@ -71,21 +79,15 @@ def image_renditions_make(*, image: Image) -> Image:
     with image.original.open("rb") as original:
         pixels = images.decode(original)
     renditions = tuple(images.encode_renditions(pixels))
-    written = []
-    try:
-        with transaction.atomic():
-            # One change of a photo's files at a time; a photo replaced while this one was being encoded keeps the
-            # renditions its new original was given.
-            current = Image.objects.select_for_update().filter(pk=image.pk).values_list("original", flat=True).first()
-            if current != name:
-                return image
-            _replace_renditions(image, renditions, written)
-            # Cached pages name the old files, deleted once this commits.
-            pages_changed_on_commit()
-    except BaseException:
-        for file_storage, file_name in written:
-            file_storage.delete(file_name)
-        raise
+    with _files_kept_only_on_commit() as written, transaction.atomic():
+        # One change of a photo's files at a time; a photo replaced while this one was being encoded keeps the
+        # renditions its new original was given.
+        current = Image.objects.select_for_update().filter(pk=image.pk).values_list("original", flat=True).first()
+        if current != name:
+            return image
+        _replace_renditions(image, renditions, written)
+        # Cached pages name the old files, deleted once this commits.
+        pages_changed_on_commit()
     return image
 
 
