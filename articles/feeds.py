@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import page_tags
 from .models import Article, Author, Section, Tag
 
 FEED_LENGTH = 30
@@ -34,7 +35,16 @@ class ArticleFeed(Feed):
         return Article.objects.published().translated(get_language()).for_listing().prefetch_related("tags")
 
     def items(self, subject=None):
-        return self.articles(subject)[:FEED_LENGTH]
+        articles = list(self.articles(subject)[:FEED_LENGTH])
+        # Entries show their tags' names: their articles' pages' tags as well as their cards'.
+        shown_tags = {page_tags.tag_tag(tag.pk) for article in articles for tag in article.tags.all()}
+        shown_tags |= {page_tags.article_page_tag(article.pk) for article in articles}
+        if subject is None:
+            page_tags.tag_page(page_tags.LATEST, *shown_tags, *page_tags.card_tags(articles))
+        else:
+            page_tags.show_list(self.subject_tag(subject.pk), articles)
+            page_tags.tag_page(*shown_tags)
+        return articles
 
     def item_title(self, article):
         return article.headline
@@ -73,11 +83,14 @@ class SubjectFeed(ArticleFeed):
 
 class SectionFeed(SubjectFeed):
     model, filter_field = Section, "section"
+    subject_tag = staticmethod(page_tags.section_tag)
 
 
 class TagFeed(SubjectFeed):
     model, filter_field = Tag, "tags"
+    subject_tag = staticmethod(page_tags.tag_tag)
 
 
 class AuthorFeed(SubjectFeed):
     model, filter_field = Author, "bylines__author"
+    subject_tag = staticmethod(page_tags.author_tag)

@@ -1,13 +1,16 @@
-"""robots.txt and the Google News sitemap: site-wide files for search engines."""
+"""robots.txt, the sitemap and the Google News sitemap: site-wide files for search engines."""
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import override
 from django.views.decorators.http import require_GET
 
-from .sitemaps import news_articles
+from .page_tags import LATEST, article_tag, tag_page
+from .page_tags import SITEMAPS as SITEMAPS_TAG
+from .sitemaps import SITEMAPS, news_articles
 
 
 @require_GET
@@ -30,9 +33,17 @@ def robots_txt(request):
 
 
 @require_GET
+def sitemap(request):
+    """Django's sitemap of every address (articles/sitemaps.py)."""
+    tag_page(SITEMAPS_TAG)
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+
+
 def news_sitemap(request):
+    articles = list(news_articles())
+    tag_page(LATEST, *(article_tag(article.pk) for article in articles))
     entries = []
-    for article in news_articles():
+    for article in articles:
         for code, _name in settings.LANGUAGES:
             if article.is_translated(code):
                 with override(code):

@@ -1,10 +1,12 @@
-"""Side effects that follow model changes: file clean-up and page-cache purges, never workflow."""
+"""Side effects that follow model changes: file clean-up and page-cache purges (which pages each change purges:
+articles/page_tags.py), never workflow."""
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.utils.functional import empty
+
+from . import page_tags
 
 
 def delete_file_after_commit(sender, instance, **kwargs):
@@ -15,32 +17,70 @@ def delete_file_after_commit(sender, instance, **kwargs):
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _unseen(instance):
-    """An article that readers cannot see now (`Article.is_visible()`: a draft, one in review, one unpublished or
-    scheduled for later), or a part of one (a byline, a correction). Its status only changes through
-    articles/services/articles.py, which purges by itself, and a scheduled article's coming due is the page
-    cache's next-due time: saving it changes no page, and purging would empty the page cache each time a reporter
-    saves a draft."""
-    from .models import Article
-
-    try:
-        article = instance if isinstance(instance, Article) else getattr(instance, "article", None)
-    except ObjectDoesNotExist:  # a part deleted with its article
-        return False
-    return article is not None and not article.is_visible()
+def article_saving(sender, instance, raw=False, **kwargs):
+    """Before an article is saved: where readers found it (page_tags.article_changed compares)."""
+    if not raw and instance.pk is not None:
+        instance._listing_before = page_tags.Listing.stored(instance.pk)
 
 
-def purge_pages(sender, instance=None, raw=False, **kwargs):
-    """Anything readers see has changed: every cached page is stale once the change commits (core/pagecache.py)."""
-    if not raw and not _unseen(instance):
-        from core.pagecache import pages_changed_on_commit
+def article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        after = page_tags.Listing.of(instance)
+        page_tags.article_changed(instance.pk, getattr(instance, "_listing_before", None), after)
+        instance._listing_before = after
 
-        pages_changed_on_commit()
+
+def article_deleting(sender, instance, **kwargs):
+    """Before the cascade takes its tags and bylines: every list it was on."""
+    page_tags.article_changed(instance.pk, page_tags.Listing.stored(instance.pk), None)
 
 
-def purge_pages_on_tags(sender, instance, action, reverse, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        purge_pages(sender, instance=None if reverse else instance)
+def byline_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        page_tags.byline_changed(instance)
+
+
+def correction_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        page_tags.correction_changed(instance)
+
+
+def subject_changed(sender, instance, raw=False, **kwargs):
+    """A tag, an author, or an author's link."""
+    if not raw:
+        subject = page_tags.tag_tag(instance.pk) if sender.__name__ == "Tag" else None
+        if subject is None:
+            author_id = instance.pk if sender.__name__ == "Author" else instance.author_id
+            subject = page_tags.author_tag(author_id)
+        page_tags.subject_changed(subject)
+
+
+def section_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        page_tags.section_changed()
+
+
+def photo_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        page_tags.photo_changed(instance.pk)
+
+
+def article_tags_changing(sender, instance, action, reverse, pk_set, **kwargs):
+    """Tags added to or taken from an article (or, from the tag's side, articles given or losing a tag)."""
+    if action == "pre_clear":
+        # Which tags a clear takes, read before they go.
+        instance._tags_cleared = set(sender.objects.filter(
+            **{"tag_id" if reverse else "content_object_id": instance.pk}
+        ).values_list("content_object_id" if reverse else "tag_id", flat=True))  # fmt: skip
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    changed = pk_set if action != "post_clear" else getattr(instance, "_tags_cleared", set())
+    if reverse:  # instance is a tag, the set holds articles
+        for article_pk in changed or ():
+            page_tags.article_tags_changed(article_pk, [instance.pk])
+    else:
+        page_tags.article_tags_changed(instance.pk, changed or ())
 
 
 def reset_originals_storage(setting, **kwargs):
@@ -60,9 +100,21 @@ def register_signal_handlers(app_config):
     post_delete.connect(delete_file_after_commit, sender=Image, dispatch_uid="image_file_cleanup")
     post_delete.connect(delete_file_after_commit, sender=Rendition, dispatch_uid="rendition_file_cleanup")
 
-    # What the reader site shows. Workflow steps save the article, so publishing, editing, unpublishing and
-    # scheduling all pass through here.
-    for model in (Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Section, Tag):
-        post_save.connect(purge_pages, sender=model, dispatch_uid=f"purge_pages_saved_{model.__name__}")
-        post_delete.connect(purge_pages, sender=model, dispatch_uid=f"purge_pages_deleted_{model.__name__}")
-    m2m_changed.connect(purge_pages_on_tags, sender=Article.tags.through, dispatch_uid="purge_pages_tags")
+    # What the reader site shows, purged tag by tag (articles/page_tags.py). Workflow steps, which move the status
+    # with an UPDATE, purge from articles/services/articles.py.
+    pre_save.connect(article_saving, sender=Article, dispatch_uid="pages_article_saving")
+    post_save.connect(article_saved, sender=Article, dispatch_uid="pages_article_saved")
+    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="pages_article_deleting")
+    handlers = {
+        ArticleAuthor: byline_changed,
+        Correction: correction_changed,
+        Author: subject_changed,
+        AuthorLink: subject_changed,
+        Tag: subject_changed,
+        Section: section_changed,
+        Image: photo_changed,
+    }
+    for model, handler in handlers.items():
+        post_save.connect(handler, sender=model, dispatch_uid=f"pages_saved_{model.__name__}")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"pages_deleted_{model.__name__}")
+    m2m_changed.connect(article_tags_changing, sender=Article.tags.through, dispatch_uid="pages_article_tags")

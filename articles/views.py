@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from core.arabic import search_terms
 
+from . import page_tags
 from .loading import attach_page_parts, related_articles
 from .models import LONG_TEXT_FIELDS, SEARCH_CANDIDATES, Article, Author, Section, Tag
 from .pagination import UncountedPaginator
@@ -41,25 +42,35 @@ class ArticleListPage(PublishedArticlesMixin, ListView):
         return super().get_queryset().filter(**{self.filter_field: self.subject})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject, **kwargs)
+        context = super().get_context_data(subject=self.subject, **kwargs)
+        page_tags.show_list(self.subject_tag(self.subject.pk), context["articles"])
+        return context
 
 
 class SectionView(ArticleListPage):
     model = Section
     filter_field = "section"
+    subject_tag = staticmethod(page_tags.section_tag)
     template_name = "articles/section_detail.html"
 
 
 class TagView(ArticleListPage):
     model = Tag
     filter_field = "tags"
+    subject_tag = staticmethod(page_tags.tag_tag)
     template_name = "articles/tag_detail.html"
 
 
 class AuthorView(ArticleListPage):
     model = Author
     filter_field = "bylines__author"
+    subject_tag = staticmethod(page_tags.author_tag)
     template_name = "articles/author_detail.html"
+
+    def get_context_data(self, **kwargs):
+        if self.subject.photo_id:
+            page_tags.tag_page(page_tags.photo_tag(self.subject.photo_id))
+        return super().get_context_data(**kwargs)
 
     def get(self, request, *args, **kwargs):
         self.subject = get_object_or_404(
@@ -96,10 +107,10 @@ class SearchView(PublishedArticlesMixin, ListView):
         if self.searchable:
             # Places, people and writers whose names look like the query (typing slips forgiven on PostgreSQL).
             names = {
-                "matching_tags": Tag.objects.matching(self.query),
-                "matching_authors": Author.objects.matching(self.query),
+                "matching_tags": list(Tag.objects.matching(self.query)),
+                "matching_authors": list(Author.objects.matching(self.query)),
             }
-        return super().get_context_data(
+        context = super().get_context_data(
             query=self.query,
             searchable=self.searchable,
             too_long=self.too_long,
@@ -108,6 +119,13 @@ class SearchView(PublishedArticlesMixin, ListView):
             **names,
             **kwargs,
         )
+        page_tags.tag_page(
+            page_tags.SEARCH,
+            *(page_tags.tag_tag(tag.pk) for tag in names.get("matching_tags", ())),
+            *(page_tags.author_tag(author.pk) for author in names.get("matching_authors", ())),
+        )
+        page_tags.show_cards(context["articles"])
+        return context
 
 
 class ArticlePageMixin:
@@ -143,6 +161,7 @@ class ArticleDetailView(ArticlePageMixin, DetailView):
         # The languages this page exists in, for the language switch and the hreflang links.
         context["page_languages"] = [code for code, _name in settings.LANGUAGES if article.is_translated(code)]
         context["related"] = related_articles(article, language=get_language())
+        page_tags.show_article(article, context["related"])
         return context
 
 
@@ -186,8 +205,11 @@ class HomeView(PublishedArticlesMixin, ListView):
         # front page (bench/README.md, "Figures behind decisions in the code"), for a number readers do not come for.
         sections = list(Section.objects.all())
         context = super().get_context_data(sections=sections, **kwargs)
+        shown = list(context["articles"])
         if not context["page_obj"].has_previous():
             context["section_blocks"] = self.section_blocks(sections)
+            shown += [article for _section, articles in context["section_blocks"] for article in articles]
+        page_tags.show_front_page(shown, sections)
         return context
 
     def section_blocks(self, sections, per_section=3):

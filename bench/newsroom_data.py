@@ -163,7 +163,7 @@ def seed(*, articles, rng=None, progress=True):
     from articles.services.images import image_store
     from comments.models import Comment
     from core.arabic import normalize_arabic, tag_key, unicode_slug
-    from core.pagecache import pages_changed
+    from core.pagecache import pages_purge_all
     from tests import photos
 
     rng = rng or random.Random(2026)  # noqa: S311 - generated test data, not secrets
@@ -258,5 +258,5 @@ def seed(*, articles, rng=None, progress=True):
             # What autovacuum does on a live server soon after such a load: statistics, and the visibility map that
             # index-only scans need.
             cursor.execute("VACUUM ANALYZE")
-    pages_changed()
+    pages_purge_all()
     return benchmarked, time.perf_counter() - started

@@ -1,12 +1,13 @@
 from django.utils import timezone
 
-from core.pagecache import pages_changed_on_commit
+from articles.page_tags import comments_tag
+from core.pagecache import pages_purge_on_commit
 
 
 def comment_deleted(sender, instance, **kwargs):
-    """A deleted approved comment disappears from its article page: cached pages are stale."""
+    """A deleted approved comment disappears from its article's pages."""
     if instance.status == instance.Status.APPROVED:
-        pages_changed_on_commit()
+        pages_purge_on_commit({comments_tag(instance.article_id)})
 
 
 def article_deleting(sender, instance, **kwargs):

@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from articles.page_tags import comments_tag, tag_page
+
 from .forms import CommentForm
 from .models import Comment
 
@@ -63,6 +65,7 @@ def article_comments(context, article, form=None):
     comments = list(
         Comment.objects.approved().filter(article=article).only("id", "parent_id", "name", "body", "created_at")
     )
+    tag_page(comments_tag(article.pk))
     request = context.get("request")
     if not form:
         form = CommentForm(article=article)

@@ -13,9 +13,10 @@ def policy_changed(sender, instance, raw=False, **kwargs):
         forget_policy_version()
         # And again once committed: a reader served in between may have cached the number from before.
         transaction.on_commit(forget_policy_version)
-        from core.pagecache import pages_changed_on_commit
+        from core.pagecache import SITE_TAG, pages_purge_on_commit
 
-        pages_changed_on_commit()
+        # Every page shows the banner, which asks again under a new version.
+        pages_purge_on_commit({SITE_TAG})
 
 
 def connect():

@@ -13,20 +13,28 @@ Correct while fast:
 - Every key holds the build the page was drawn by (`build_id()`): during a rolling release, a worker of the new
   build never serves a page of the old one (with its old templates and its old static files' names), nor the
   reverse.
-- Every stored page also holds the generation it was drawn in, kept in the shared cache, and only a page of the
-  current generation is served. Any change readers could see (an article published, edited, unpublished or coming
-  due; a comment approved or removed; a correction, a section, a tag, a name) starts a new generation, so every
-  page is fresh at once on every worker: none holds a copy of its own. A cached answer costs one round trip to the
-  cache: the generation, the apps' prefetched state and the page, read together (the page's key is guessed from
-  the prefetched state of the last look, and used only if the guess held).
-- Scheduled articles appear without any write: the time the next one comes due is kept beside the generation, and
-  the first request after it starts a new generation.
+- Purge what changed, not everything. While a page is drawn, the code drawing it names what it shows as tags
+  (`tag_page("article-12", "section-3-list")`; the apps say which, core/pagecache.py only keeps them). Each tag has
+  a version in the shared cache; a stored page holds the versions of its tags when it was drawn, and is served only
+  while all of them are current. A change gives new versions to the tags it touches (`pages_purge()`), so exactly
+  the pages that show it are drawn again, on every worker at once: none holds a copy of its own. Every page also has
+  the tag SITE_TAG, which `pages_purge_all()` (manage.py purge_pages) renews.
+- A page drawn while a change was being made is not stored: a purge first records when it happened (CHANGED_AT_KEY),
+  and a page is stored only if that time is the one read before drawing it (so a page drawn from the state before a
+  commit can never be stored under the versions after it).
+- A cached answer costs one round trip to the cache: the apps' prefetched state, the page and its tags' versions,
+  read together. The page's key is guessed from the prefetched state of this process's last look, its tags from the
+  last time this process saw the page; either guess is used only if it held, else one more round trip.
+- Scheduled articles appear without any write: the time the next one comes due is kept in the shared cache, and the
+  first request after it purges what came due (the app that registered the time says what that is).
 - If the cache is unreachable, pages are served uncached (and /healthz says so).
 
-Every cacheable page also gets HTTP caching headers for a CDN or nginx in front (`s-maxage`,
-`stale-while-revalidate`, `stale-if-error`), an ETag and a Last-Modified, and a matching conditional GET gets a 304.
+Every cacheable page also gets HTTP caching headers for a cache in front (`s-maxage`, `stale-while-revalidate`,
+`stale-if-error`), its tags in the surrogate-key headers that cache reads (core/httpcache.py purges it by tag), an
+ETag and a Last-Modified, and a matching conditional GET gets a 304.
 """
 
+import contextvars
 import copy
 import functools
 import hashlib
@@ -38,45 +46,57 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from .httpcache import http_cache_purge_later
 from .postgresql.deadline import database_deadline
 from .staff import staff_request
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pages:generation"
+# Every page shows the site: purging this tag makes every page stale.
+SITE_TAG = "site"
+TAG_KEY_PREFIX = "pages:tag:"
 NEXT_DUE_KEY = "pages:next-due"
-# When the last change was made (a POSIX time): for a while after it, pages are drawn from the primary database,
-# never from a replica that may not have the change yet (core/routers.py).
+# When the last purge was made (a POSIX time): a page drawn across a purge is not stored; and for a while after it,
+# pages are drawn from the primary database, never from a replica that may not have the change yet (core/routers.py).
 CHANGED_AT_KEY = "pages:changed-at"
 NOTHING_DUE = 0
 # On the way to a stored page, a look-up in the database (the next scheduled time, the policy version) waits at most
 # this long on an open connection, and never on a database this worker found not answering: a frozen database costs
-# cached pages nothing (they keep the last known generation and policy version). Opening a connection for it is
+# cached pages nothing (they keep the last known versions and policy version). Opening a connection for it is
 # bounded by connect_timeout instead, once per worker (docs/production.md, "When PostgreSQL stops answering").
 LOOKUP_SECONDS = 0.5
 # Query parameters that say where a reader came from, not what they asked for.
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
 # Headers a stored page does not keep: the rest (security headers, the CSP, Permissions-Policy, Content-Language,
-# Vary…) are replayed on every cached answer, which no other middleware sees (the page cache comes first).
+# Vary, the surrogate keys…) are replayed on every cached answer, which no other middleware sees (the page cache
+# comes first).
 UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "x-page-cache"}
+# How many pages' tags a process remembers, to read their versions in the same round trip as the page (a guess
+# checked against the stored page: forgetting costs a round trip, never a wrong page).
+REMEMBERED_PAGES = 20000
 
+# The tags of the page being drawn in this context (None: no page is being drawn for the cache).
+_drawing = contextvars.ContextVar("newsroom_page_tags", default=None)
 
 # What the apps tell the page cache, registered from their AppConfig.ready() (the cache imports no app):
-# - when the next scheduled change to what readers see comes due (articles: the next scheduled article);
+# - when the next scheduled change to what readers see comes due (articles: the next scheduled article), and which
+#   tags to purge when it has;
 # - what splits a page by reader (consent: which banner a reader's choice shows);
-# - state kept in the shared cache that the apps want read with the generation, in the same round trip.
+# - state kept in the shared cache that the apps want read with the page, in the same round trip.
 _next_due_sources = []
 _variant_sources = []
 _prefetched = {}
 
 
-def register_next_due(source):
-    """`source()` returns the POSIX time at which the next scheduled change readers will see comes due, or None."""
-    _next_due_sources.append(source)
+def register_next_due(source, came_due):
+    """`source()` returns the POSIX time at which the next scheduled change readers will see comes due, or None;
+    `came_due(since, until)` the tags of what came due between those two POSIX times."""
+    _next_due_sources.append((source, came_due))
 
 
 def register_variant(source):
@@ -85,13 +105,20 @@ def register_variant(source):
 
 
 def register_prefetch(cache_key, attribute):
-    """Read `cache_key` from the shared cache with the generation, and set it on the request as `attribute`."""
+    """Read `cache_key` from the shared cache with the page, and set it on the request as `attribute`."""
     _prefetched[cache_key] = attribute
+
+
+def tag_page(*tags):
+    """Say that the page being drawn shows these things. Outside a page drawn for the cache, nothing happens."""
+    drawing = _drawing.get()
+    if drawing is not None:
+        drawing.update(tags)
 
 
 def _next_due():
     """When the next scheduled change comes due (a POSIX time), or NOTHING_DUE."""
-    times = [due for due in (source() for source in _next_due_sources) if due is not None]
+    times = [due for due in (source() for source, _came_due in _next_due_sources) if due is not None]
     return min(times) if times else NOTHING_DUE
 
 
@@ -99,26 +126,68 @@ def _variant(request):
     return "-".join(source(request) for source in _variant_sources)
 
 
-def pages_changed():
-    """Make every cached page stale, for every worker at once: a new generation in the shared cache."""
+def _tag_key(tag):
+    return TAG_KEY_PREFIX + tag
+
+
+def _purge_cached(tags):
+    """New versions for `tags` in the shared cache: every page that shows one of them is stale, on every worker."""
+    if settings.NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING:
+        tags = {SITE_TAG}  # the old rule, kept as a switch for bench/day.py to compare with
     try:
-        cache.set_many(
-            {GENERATION_KEY: secrets.token_hex(6), NEXT_DUE_KEY: _next_due(), CHANGED_AT_KEY: time.time()},
-            timeout=None,
-        )
+        # The time first: a page drawn before this purge and stored after it must not be stored under the new
+        # versions (see _store).
+        cache.set(CHANGED_AT_KEY, time.time(), timeout=None)
+        cache.set_many({_tag_key(tag): secrets.token_hex(6) for tag in tags}, timeout=None)
     except Exception:
-        # Nothing to purge: a cache that cannot be reached serves nothing either (and a database that cannot be
-        # reached leaves the old generation, whose pages are still right).
-        logger.warning("Page cache generation not advanced", exc_info=True)
+        # Nothing to purge: a cache that cannot be reached serves nothing either.
+        logger.warning("Cached pages not purged: the cache is unavailable", exc_info=True)
 
 
-def pages_changed_on_commit():
-    """pages_changed() now, and again once the current transaction commits: a reader served between the two may
-    have cached the state from before the commit under the first new generation; the second drops it."""
-    from django.db import transaction
+def pages_purge(tags):
+    """Make every cached page that shows one of `tags` stale, for every worker at once, and ask the HTTP cache in
+    front (if one is configured) to drop them too: for changes made outside a transaction."""
+    tags = set(tags)
+    if tags:
+        _purge_cached(tags)
+        http_cache_purge_later(tags)
 
-    pages_changed()
-    transaction.on_commit(pages_changed)
+
+def pages_purge_on_commit(tags):
+    """Purge `tags` for a change being made in the current transaction: now, and again once it commits (a reader
+    served in between may have drawn a page from the state before the commit: that page is not stored, or is
+    stored under the versions the second purge replaces). The purge of the HTTP cache in front is a job, enqueued
+    in the same transaction."""
+    tags = set(tags)
+    if tags:
+        _purge_cached(tags)
+        http_cache_purge_later(tags)
+        transaction.on_commit(functools.partial(_purge_cached, tags))
+
+
+def pages_purge_all():
+    """Make every cached page stale (manage.py purge_pages; a new policy version; a section renamed), and read the
+    next scheduled change again."""
+    pages_purge({SITE_TAG})
+    pages_schedule_changed()
+
+
+def pages_schedule_changed():
+    """Something was scheduled or unscheduled: read again when the next scheduled change comes due."""
+    try:
+        cache.set(NEXT_DUE_KEY, _next_due(), timeout=None)
+    except Exception:
+        logger.warning("The next scheduled change is not recorded: the cache is unavailable", exc_info=True)
+
+
+def _come_due(since):
+    """What was scheduled for `since` or later has come due: purge it, and record the next time."""
+    now = time.time()
+    tags = set()
+    for _source, came_due in _next_due_sources:
+        tags.update(came_due(since, now))
+    pages_purge(tags)
+    pages_schedule_changed()
 
 
 def _drop_tracking(request):
@@ -155,9 +224,8 @@ def build_id():
 
 
 def _page_key(request, variant):
-    """Where this request's page is kept. The generation is not part of it: the stored page says which generation
-    it was drawn in, and only a page of the current one is served (so the page and the generation come in one
-    round trip)."""
+    """Where this request's page is kept. What it shows is not part of it: the stored page holds its tags' versions
+    (so the page and the versions come in one round trip)."""
     # Sorted by name only: the order of repeated values matters (Django reads the last one).
     query = sorted(_drop_tracking(request), key=lambda pair: pair[0])
     # The scheme too: a page drawn over HTTPS carries HSTS, and a plain-HTTP request is redirected, never stored.
@@ -200,13 +268,23 @@ def _http_caching_headers(response, content, modified):
     )
 
 
+def _surrogate_headers(response, tags):
+    """The page's tags, for the HTTP cache in front: space-separated for Varnish's xkey and Fastly's Surrogate-Key,
+    comma-separated for Cloudflare's Cache-Tag (settings.NEWSROOM_SURROGATE_KEY_HEADERS)."""
+    names = sorted(tags)
+    for header in settings.NEWSROOM_SURROGATE_KEY_HEADERS:
+        response[header] = (",".join if header.lower() == "cache-tag" else " ".join)(names)
+
+
 class PageCacheMiddleware:
     """Answer anonymous GETs from the shared page cache, and store what can be shared (see the module's docstring)."""
 
     # What the apps' prefetched keys (the policy version) held at this process's last look: the page's key is
-    # guessed from them, so that it is read in the same round trip as the generation. Only a guess: a page is served
-    # only if the values read with it are the ones it was guessed from.
+    # guessed from them, so that it is read in the same round trip as the rest. Only a guess: a page is served only
+    # if the values read with it are the ones it was guessed from.
     _last_prefetched = None
+    # The tags each page had when this process last saw it (by key, oldest first): guesses, as above.
+    _remembered_tags = {}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -216,25 +294,22 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("X-Page-Cache", "bypass")
             return response
-        key, generation, stored = self._look_up(request)
-        if stored is not None and stored.get("generation") == generation:
-            return self._conditional(request, self._from_stored(stored), "hit")
-        response = self.get_response(request)
+        look = self._look_up(request)
+        if look is not None and look.served is not None:
+            return self._conditional(request, self._from_stored(look.served), "hit")
+        tags = {SITE_TAG}
+        drawing = _drawing.set(tags)
+        try:
+            response = self.get_response(request)
+        finally:
+            _drawing.reset(drawing)
         if not _cacheable_response(response):
             response.headers.setdefault("X-Page-Cache", "bypass")
             return response
         _http_caching_headers(response, response.content, time.time())
-        if key is not None and request.method == "GET":
-            stored = {
-                "generation": generation,
-                "status": response.status_code,
-                "content": response.content,
-                "headers": {name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS},
-            }  # fmt: skip
-            try:
-                cache.set(key, stored, settings.NEWSROOM_PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.warning("Page not cached: the cache is unavailable", exc_info=True)
+        _surrogate_headers(response, tags)
+        if look is not None and request.method == "GET":
+            self._store(look, tags, response)
         return self._conditional(request, response, "miss")
 
     def _variant_with(self, request, values):
@@ -247,36 +322,62 @@ class PageCacheMiddleware:
             return _variant(probe)
 
     def _look_up(self, request):
-        """(this request's key, the current generation, the page stored under the key or None); (None, None, None)
-        when the cache cannot be used (unreachable, or the state it needs cannot be read)."""
+        """What the cache holds for this request (a _Look), or None when the cache cannot be used (unreachable, or
+        the state it needs cannot be read)."""
         try:
             guessed = self._last_prefetched
             guess = _page_key(request, self._variant_with(request, guessed)) if guessed is not None else None
-            known = cache.get_many([GENERATION_KEY, NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched, *filter(None, [guess])])
-            generation, next_due = known.get(GENERATION_KEY), known.get(NEXT_DUE_KEY)
-            # Unknown (a generation written before this key existed): no change to wait for, as the router says.
-            request._pages_changed_at = known.get(CHANGED_AT_KEY, 0)
-            if generation is None or next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
-                # First request after a restart of the cache, or a scheduled article has come due: every stored page
-                # is of an older generation now.
+            look = _Look(self._remembered_tags)
+            look.read([NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched], guess)
+            next_due = look.known.get(NEXT_DUE_KEY)
+            if next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
+                # First request after a restart of the cache (whatever it held is gone, the next due time with it),
+                # or a scheduled article has come due: purge, then look again.
                 with database_deadline(LOOKUP_SECONDS, retry=False):
-                    pages_changed()
-                generation = cache.get(GENERATION_KEY)
-            if generation is None:
-                return None, None, None
-            values = {cache_key: known.get(cache_key) for cache_key in _prefetched}
+                    pages_purge_all() if next_due is None else _come_due(next_due)
+                look = _Look(self._remembered_tags)
+                look.read([CHANGED_AT_KEY, *_prefetched], guess)
+            look.changed_at = look.known.get(CHANGED_AT_KEY)
+            # Unknown (never recorded): no change to wait for, as the router says.
+            request._pages_changed_at = look.changed_at or 0
+            values = {cache_key: look.known.get(cache_key) for cache_key in _prefetched}
             for cache_key, attribute in _prefetched.items():
-                if cache_key in known:
-                    setattr(request, attribute, known[cache_key])
-            if guess is not None and values == guessed:
-                return guess, generation, known.get(guess)
-            type(self)._last_prefetched = values
-            with database_deadline(LOOKUP_SECONDS, retry=False):
-                key = _page_key(request, _variant(request))
-            return key, generation, cache.get(key)
+                if cache_key in look.known:
+                    setattr(request, attribute, look.known[cache_key])
+            if guess is None or values != guessed:
+                type(self)._last_prefetched = values
+                with database_deadline(LOOKUP_SECONDS, retry=False):
+                    look.read([], _page_key(request, _variant(request)))
+            look.check()
+            return look
         except Exception:
             logger.warning("Page cache skipped for this request", exc_info=True)
-            return None, None, None
+            return None
+
+    def _store(self, look, tags, response):
+        """Keep the page under the versions of its tags, unless a purge was made since the look (the page may have
+        been drawn from the state before it)."""
+        try:
+            keys = [_tag_key(tag) for tag in tags]
+            current = cache.get_many([CHANGED_AT_KEY, *keys])
+            missing = [key for key in keys if key not in current]
+            if missing:
+                # Tags never purged yet (or evicted): each gets a version, the first worker's if several race.
+                for key in missing:
+                    cache.add(key, secrets.token_hex(6), timeout=None)
+                current = cache.get_many([CHANGED_AT_KEY, *keys])
+            if current.get(CHANGED_AT_KEY) != look.changed_at or any(key not in current for key in keys):
+                return
+            stored = {
+                "tags": {tag: current[_tag_key(tag)] for tag in sorted(tags)},
+                "status": response.status_code,
+                "content": response.content,
+                "headers": {name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS},
+            }  # fmt: skip
+            cache.set(look.key, stored, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            look.remember(stored)
+        except Exception:
+            logger.warning("Page not cached: the cache is unavailable", exc_info=True)
 
     @staticmethod
     def _from_stored(stored):
@@ -300,3 +401,48 @@ class PageCacheMiddleware:
                 if name in response:
                     conditional[name] = response[name]
         return conditional
+
+
+class _Look:
+    """One request's look into the cache: what was read (`known`), under which key the page is (`key`), and the
+    stored page if it may be served (`served`)."""
+
+    def __init__(self, remembered_tags):
+        self.remembered_tags = remembered_tags
+        self.known = {}
+        self.asked = set()
+        self.key = None
+        self.changed_at = None
+        self.served = None
+
+    def read(self, keys, page_key):
+        """Read `keys`, the page under `page_key` and the versions of the tags it had when last seen, together."""
+        if page_key is not None:
+            self.key = page_key
+            keys = [*keys, page_key, *map(_tag_key, self.remembered_tags.get(page_key, ()))]
+        keys = list(dict.fromkeys(keys))
+        self.known.update(cache.get_many(keys))
+        self.asked.update(keys)
+
+    def check(self):
+        """Serve the stored page only if every one of its tags still has the version it was drawn under."""
+        stored = self.known.get(self.key)
+        if stored is None:
+            return
+        versions = stored["tags"]
+        unread = [_tag_key(tag) for tag in versions if _tag_key(tag) not in self.asked]
+        if unread:
+            self.known.update(cache.get_many(unread))
+            self.asked.update(unread)
+        self.remember(stored)
+        if all(self.known.get(_tag_key(tag)) == version for tag, version in versions.items()):
+            self.served = stored
+
+    def remember(self, stored):
+        remembered = self.remembered_tags
+        tags = tuple(stored["tags"])
+        if remembered.get(self.key) != tags:
+            remembered.pop(self.key, None)
+            if len(remembered) >= REMEMBERED_PAGES:
+                del remembered[next(iter(remembered))]
+            remembered[self.key] = tags

@@ -4,8 +4,8 @@ replica, everything else (writes, staff, forms) uses the primary. Staff are told
 tells them (core/staff.py): a session cookie alone, or with an expired marker, is a reader's.
 
 A reader never writes during a GET, but a page drawn from a lagging replica just after a change would show the old
-state and be stored under the new generation of the page cache, staying stale until it expires. So for
-NEWSROOM_REPLICA_LAG_SECONDS after each change (the time is kept beside the generation, core/pagecache.py)
+state and be stored under the new tag versions of the page cache, staying stale until it expires. So for
+NEWSROOM_REPLICA_LAG_SECONDS after each change (the time of the last purge, core/pagecache.py)
 readers' pages are drawn from the primary; with the page cache on, only the first request for each page reaches
 it, the rest are served from the cache. The window is measured with the web servers' clocks: keep them in time
 (NTP), and let every worker of a release that writes the change time be running before counting on it.

@@ -236,9 +236,23 @@ else:
         }
     }
 
-# The page cache (core/pagecache.py): pages are purged on every change, so this only bounds memory.
+# The page cache (core/pagecache.py): a change purges exactly the pages that show it, so this only bounds memory.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# For bench/day.py only: every change purges every page, as before pages had tags.
+NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING = env.bool("NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING", default=False)
+# The headers that carry a page's tags to a cache in front: xkey (Varnish), Surrogate-Key (Fastly), Cache-Tag
+# (Cloudflare).
+NEWSROOM_SURROGATE_KEY_HEADERS = env.list(
+    "NEWSROOM_SURROGATE_KEY_HEADERS", default=["xkey", "Surrogate-Key", "Cache-Tag"]
+)
+# The HTTP cache in front that pages are purged from by tag (core/httpcache.py), e.g. core.httpcache.VarnishXkey
+# with NEWSROOM_HTTP_CACHE_LOCATIONS=http://10.0.0.5:6081,http://10.0.0.6:6081. Unset: none.
+NEWSROOM_HTTP_CACHE = {
+    "BACKEND": env.str("NEWSROOM_HTTP_CACHE_BACKEND", default=""),
+    "LOCATIONS": env.list("NEWSROOM_HTTP_CACHE_LOCATIONS", default=[]),
+    "OPTIONS": {"timeout": env.float("NEWSROOM_HTTP_CACHE_TIMEOUT", default=5)},
+}
 # What a stored page was built from (a release's commit, say): pages stored by one build are never served by
 # another. Unset, it is a digest of the templates, catalogs and static files' manifest (core/pagecache.py).
 NEWSROOM_BUILD_ID = env.str("NEWSROOM_BUILD_ID", default="")

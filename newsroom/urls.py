@@ -2,18 +2,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles import seo
-from articles.sitemaps import SITEMAPS
 from articles.views import HomeView
 from core import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("sitemap-news.xml", seo.news_sitemap, name="news_sitemap"),
 ]
 

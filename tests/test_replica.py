@@ -70,7 +70,7 @@ def test_only_the_primary_is_migrated():
 def test_just_after_a_change_pages_are_drawn_from_the_primary(with_replica, settings):
     """A lagging replica must not give the old state to a page the cache would then keep: for a while after each
     change (published, a comment approved...) readers' pages read from the primary, then from the replica again."""
-    from core.pagecache import PageCacheMiddleware, pages_changed
+    from core.pagecache import PageCacheMiddleware, pages_purge_all
 
     settings.NEWSROOM_REPLICA_LAG_SECONDS = 10
     seen = []
@@ -83,7 +83,7 @@ def test_just_after_a_change_pages_are_drawn_from_the_primary(with_replica, sett
 
     stack = PageCacheMiddleware(ReplicaReadsMiddleware(view))
     with time_machine.travel("2026-11-27 09:00:00 +0000", tick=False) as clock:
-        pages_changed()
+        pages_purge_all()
         clock.shift(3)
         stack(RequestFactory().get("/?first"))
         ReplicaReadsMiddleware(view)(RequestFactory().get("/"))  # with the page cache off or bypassed as well

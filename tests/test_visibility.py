@@ -24,7 +24,7 @@ from articles.models import READER_STATUSES, TRANSITIONS, Article, Image, next_s
 from articles.services.articles import article_submit
 from articles.services.revisions import article_restore, article_snapshot
 from articles.sitemaps import ArticleSitemap, news_articles
-from core.pagecache import GENERATION_KEY
+from core.pagecache import TAG_KEY_PREFIX
 from tests.factories import make_article, make_section, sign_in
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -121,10 +121,10 @@ def test_every_reader_facing_place_sees_what_is_visible_sees(client, status, whe
         due_later = status == Article.Status.SCHEDULED and not visible
         assert next_scheduled_time() == (published_at.timestamp() if due_later else None)
 
-        # Saving the article purges the cached pages exactly when readers can see it.
-        before = cache.get(GENERATION_KEY)
+        # Saving the article purges its cached pages exactly when readers can see it.
+        before = cache.get(f"{TAG_KEY_PREFIX}article-{article.pk}-page")
         article.save()
-        assert (cache.get(GENERATION_KEY) != before) == visible
+        assert (cache.get(f"{TAG_KEY_PREFIX}article-{article.pk}-page") != before) == visible
 
         # The photo lock: its uploader may change it only while no article readers can see shows it.
         photo_admin = admin.site._registry[Image]

@@ -6,8 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.pagecache import pages_changed_on_commit
-
+from .. import page_tags
 from ..jobs import articles_come_due
 from ..models import TRANSITIONS, Article, ArticleTransition
 
@@ -25,6 +24,7 @@ def require(allowed: bool, message):
 def _move(*, article: Article, to_status: str, by, published_at=None) -> Article:
     with transaction.atomic():
         current = Article.objects.select_for_update().only("status", "published_at").get(pk=article.pk)
+        before = page_tags.Listing.stored(article.pk)
         if (current.status, to_status) not in TRANSITIONS:
             raise ValidationError(
                 _("An article that is “%(current)s” cannot become “%(target)s”."),
@@ -41,7 +41,7 @@ def _move(*, article: Article, to_status: str, by, published_at=None) -> Article
             raise ValidationError(_("Someone else changed this article's status just now."), code="concurrent_change")
         ArticleTransition.objects.create(article=article, from_status=current.status, to_status=to_status, by=by)
         # Published, unpublished or scheduled: the reader site changes (a status step saves no model instance).
-        pages_changed_on_commit()
+        page_tags.article_workflow_step(article, before)
     for field, value in changes.items():
         setattr(article, field, value)
     return article

@@ -5,9 +5,7 @@ import contextlib
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from core.pagecache import pages_changed_on_commit
-
-from .. import images
+from .. import images, page_tags
 from ..models import Image, Rendition
 
 
@@ -87,7 +85,7 @@ def image_renditions_make(*, image: Image) -> Image:
             return image
         _replace_renditions(image, renditions, written)
         # Cached pages name the old files, deleted once this commits.
-        pages_changed_on_commit()
+        page_tags.photo_changed(image.pk)
     return image
 
 

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from core.pagecache import pages_changed_on_commit
+from articles.page_tags import comments_tag
+from core.pagecache import pages_purge_on_commit
 
 from .. import privacy
 from ..models import Comment, ModerationEvent, PrivacyRequest
@@ -35,11 +36,16 @@ def commenter_erase(*, email: str, by=None) -> int:
     Returns how many comments."""
     with transaction.atomic():
         now = timezone.now()
-        before = dict(privacy.comments_of(email).select_for_update().order_by("pk").values_list("pk", "status"))
+        rows = list(
+            privacy.comments_of(email).select_for_update().order_by("pk").values_list("pk", "status", "article_id")
+        )
+        before = {pk: status for pk, status, _article in rows}
         if before:
             Comment.objects.filter(pk__in=before).update(name=ANONYMOUS_NAME, email="", ip_address=None, user_agent="")
             moderation_events_record(comments=before.items(), action=ModerationEvent.Action.ERASED, by=by, at=now)
-            pages_changed_on_commit()  # the names shown under articles change
+            # The names shown under articles change.
+            shown = {article for _pk, status, article in rows if status == Comment.Status.APPROVED}
+            pages_purge_on_commit({comments_tag(article) for article in shown})
         PrivacyRequest.objects.create(
             kind=PrivacyRequest.Kind.ERASE,
             email_digest=privacy.email_digest(email),

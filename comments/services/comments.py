@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.pagecache import pages_changed_on_commit
+from articles.page_tags import comments_tag
+from core.pagecache import pages_purge_on_commit
 
 from ..jobs import moderators_notify, writers_notify_approved
 from ..models import Comment, ModerationEvent
@@ -52,7 +53,7 @@ def comment_submit(
             # A job, in the same transaction as the comment: the reader never waits for the mail server.
             moderators_notify.enqueue(comment_id=comment.pk)
     if comment.status == Comment.Status.APPROVED:
-        pages_changed_on_commit()
+        pages_purge_on_commit({comments_tag(article.pk)})
     return comment
 
 
@@ -65,22 +66,32 @@ def _moderate(*, comments: QuerySet[Comment], status: str, action: str, by, then
         # Locked, in id order, so the logged status before is the one replaced and two moderators acting on
         # overlapping selections cannot deadlock. The caller's queryset may carry an ordering or a filter that
         # FOR UPDATE refuses; it is only asked for ids.
-        before = dict(
+        locked = (
             Comment.objects.filter(pk__in=comments.values("pk"))
             .exclude(status=status)
             .select_for_update()
             .order_by("pk")
-            .values_list("pk", "status")
+            .values_list("pk", "status", "article_id")
         )
+        before, articles = _statuses_and_articles(locked)
         if not before:
             return 0
         Comment.objects.filter(pk__in=before).update(status=status, moderated_at=now, moderated_by=by)
         moderation_events_record(comments=before.items(), action=action, by=by, at=now)
         if then is not None:
             then(sorted(before))
-        if status == Comment.Status.APPROVED or Comment.Status.APPROVED in before.values():
-            pages_changed_on_commit()
+        # Approving, or taking back an approved comment, changes the pages of those comments' articles.
+        shown = [article for pk, article in articles.items() if Comment.Status.APPROVED in (status, before[pk])]
+        pages_purge_on_commit({comments_tag(article) for article in shown})
         return len(before)
+
+
+def _statuses_and_articles(rows):
+    """{pk: status} and {pk: article id} of (pk, status, article id) rows."""
+    before, articles = {}, {}
+    for pk, status, article in rows:
+        before[pk], articles[pk] = status, article
+    return before, articles
 
 
 def comments_approve(*, comments: QuerySet[Comment], by) -> int:
@@ -118,14 +129,15 @@ def comments_delete(*, comments: QuerySet[Comment], by) -> int:
             replies = set(Comment.objects.filter(parent__in=replies).values_list("pk", flat=True)) - doomed
             doomed |= replies
         # Locked in id order, as in _moderate(), so the logged status is the one deleted.
-        before = dict(
-            Comment.objects.filter(pk__in=doomed).select_for_update().order_by("pk").values_list("pk", "status")
-        )
+        before, articles = _statuses_and_articles(
+            Comment.objects.filter(pk__in=doomed).select_for_update().order_by("pk")
+            .values_list("pk", "status", "article_id")
+        )  # fmt: skip
         if not before:
             return 0
         moderation_events_record(comments=before.items(), action=ModerationEvent.Action.DELETED, by=by,
                                  at=timezone.now())  # fmt: skip
         deleted = Comment.objects.filter(pk__in=before).delete()[1].get(Comment._meta.label, 0)
-        if Comment.Status.APPROVED in before.values():
-            pages_changed_on_commit()
+        shown = {articles[pk] for pk, was in before.items() if was == Comment.Status.APPROVED}
+        pages_purge_on_commit({comments_tag(article) for article in shown})
         return deleted

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Section
 from articles.services.articles import article_publish
-from core.pagecache import pages_changed_on_commit
+from core.pagecache import pages_purge_all
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 # Demo accounts: (username, group, the demo author they write as). Published passwords are acceptable only because
@@ -105,7 +105,7 @@ class Command(BaseCommand):
                 article_publish(article=article, by=publisher, at=published_at)
                 Article.objects.filter(pk=article.pk).update(updated_at=published_at)
         # Bylines and dates went in without signals: no cached page may predate them.
-        pages_changed_on_commit()
+        transaction.on_commit(pages_purge_all)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {len(sections)} sections, {len(authors)} authors and {len(content['articles'])} articles."
