@@ -246,3 +246,18 @@ def test_a_scheduled_article_coming_due_refreshes_what_publishing_would(site, se
     with time_machine.travel(due + timedelta(seconds=1)):
         changed = [*HOME, *B_PAGES, *SEARCH, *SITEMAPS, "economy", "tag oil", "writer omar", "feed", "economy feed"]
         site.check(changed, settings)
+
+
+def test_pages_carry_their_tags_for_a_cache_in_front(site):
+    """Varnish (xkey) and Fastly (Surrogate-Key) read the tags space-separated, Cloudflare (Cache-Tag)
+    comma-separated; a cached answer carries the same headers as the page first drawn."""
+    url = site.a.get_absolute_url()
+    pages_purge_all()
+    drawn, cached = site.client.get(url), site.client.get(url)
+    assert (drawn["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
+    for response in (drawn, cached):
+        tags = set(response["xkey"].split(" "))
+        assert {"site", f"article-{site.a.pk}", f"comments-{site.a.pk}", f"section-{site.politics.pk}-list"} <= tags
+        assert f"article-{site.b.pk}" not in tags
+        assert response["Surrogate-Key"] == response["xkey"]
+        assert set(response["Cache-Tag"].split(",")) == tags
