@@ -3,20 +3,28 @@ Purging the HTTP cache in front of the site by tag.
 
 Pages carry their tags in surrogate-key headers (core/pagecache.py: `xkey` for Varnish, `Surrogate-Key` for
 Fastly, `Cache-Tag` for Cloudflare). When the page cache purges tags, it also enqueues a job that asks the cache in
-front to drop every page carrying one of them, through the backend named in settings.NEWSROOM_HTTP_CACHE. A purge
-is a call to the outside world, so it runs in the job queue and is retried like any job; the page cache's own
-copies are purged at once, in the process that made the change.
+front to drop every page carrying one of them, through the backend named in settings.NEWSROOM_HTTP_CACHE, twice:
+- at once, when the change commits (in the process that made it, after the page cache's own purge), so that readers
+  of the cache in front see the change within a moment;
+- again NEWSROOM_HTTP_CACHE_REPEAT_SECONDS later, as a job enqueued in the change's own transaction: it is retried
+  like any job, so the purge is not lost if the cache in front was unreachable at the commit or the process died
+  just after it. Purging a page twice costs the cache in front one more request to the application, which answers
+  it from its own page cache.
 
 A backend is a class taking the setting's LOCATIONS and OPTIONS, with one method, `purge(tags)`, which drops every
 page carrying one of `tags` everywhere it is kept, or raises. One ships: Varnish with the xkey module
 (docs/production.md, "Varnish in front").
 """
 
+import functools
 import http.client
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
@@ -84,12 +92,25 @@ def http_cache_purge(*, tags: list[str]) -> int:
     return len(tags)
 
 
-def http_cache_purge_later(tags):
-    """Enqueue the purge of `tags` from the cache in front, if one is configured."""
-    if not settings.NEWSROOM_HTTP_CACHE.get("BACKEND"):
-        return
+def _purge_now(backend, tags):
     try:
-        http_cache_purge.enqueue(tags=sorted(tags))
+        backend.purge(tags)
     except Exception:
-        # The page cache's own copies are purged already; the cache in front keeps its copy for s-maxage at most.
-        logger.warning("The purge of the cache in front was not enqueued", exc_info=True)
+        # The job enqueued beside this purge tries again.
+        logger.warning("The cache in front was not purged at once (the job will try again)", exc_info=True)
+
+
+def http_cache_purge_later(tags):
+    """Purge `tags` from the cache in front, if one is configured: once the current transaction commits (at once
+    outside one), and again later from the job queue (see the module's docstring)."""
+    backend = http_cache()
+    if backend is None:
+        return
+    tags = sorted(tags)
+    repeat_at = timezone.now() + timedelta(seconds=settings.NEWSROOM_HTTP_CACHE_REPEAT_SECONDS)
+    try:
+        http_cache_purge.using(run_after=repeat_at).enqueue(tags=tags)
+    except Exception:
+        # The purge at the commit still runs; should it fail too, the cache in front keeps its copy until it expires.
+        logger.warning("The repeated purge of the cache in front was not enqueued", exc_info=True)
+    transaction.on_commit(functools.partial(_purge_now, backend, tags))

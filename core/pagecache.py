@@ -156,13 +156,14 @@ def pages_purge(tags):
 def pages_purge_on_commit(tags):
     """Purge `tags` for a change being made in the current transaction: now, and again once it commits (a reader
     served in between may have drawn a page from the state before the commit: that page is not stored, or is
-    stored under the versions the second purge replaces). The purge of the HTTP cache in front is a job, enqueued
-    in the same transaction."""
+    stored under the versions the second purge replaces). The HTTP cache in front is purged after the second
+    (core/httpcache.py)."""
     tags = set(tags)
     if tags:
         _purge_cached(tags)
-        http_cache_purge_later(tags)
         transaction.on_commit(functools.partial(_purge_cached, tags))
+        # After the purge above, on commit: the cache in front then fetches pages the page cache draws afresh.
+        http_cache_purge_later(tags)
 
 
 def pages_purge_all():
@@ -178,6 +179,28 @@ def pages_schedule_changed():
         cache.set(NEXT_DUE_KEY, _next_due(), timeout=None)
     except Exception:
         logger.warning("The next scheduled change is not recorded: the cache is unavailable", exc_info=True)
+
+
+def pages_check_due():
+    """Purge what came due if its time has passed (the first request after it does the same): for a cache in
+    front, which may answer every request until its copies expire (manage.py publish_scheduled calls it)."""
+    try:
+        next_due = cache.get(NEXT_DUE_KEY)
+    except Exception:
+        logger.warning("What came due is not purged: the cache is unavailable", exc_info=True)
+        return
+    if _is_due(next_due):
+        _purge_due(next_due)
+
+
+def _is_due(next_due):
+    """Whether `next_due` (read from the shared cache) has passed, or was never recorded: then the cache was
+    restarted, and whatever it held is gone, the next due time with it."""
+    return next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due)
+
+
+def _purge_due(next_due):
+    pages_purge_all() if next_due is None else _come_due(next_due)
 
 
 def _come_due(since):
@@ -308,8 +331,9 @@ class PageCacheMiddleware:
             return response
         _http_caching_headers(response, response.content, time.time())
         _surrogate_headers(response, tags)
-        if look is not None and request.method == "GET":
-            self._store(look, tags, response)
+        if look is not None and request.method == "GET" and not self._store(look, tags, response):
+            # Drawn across a purge, perhaps from the state before it: not for a cache in front either.
+            response["Cache-Control"] = "no-store"
         return self._conditional(request, response, "miss")
 
     def _variant_with(self, request, values):
@@ -330,11 +354,11 @@ class PageCacheMiddleware:
             look = _Look(self._remembered_tags)
             look.read([NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched], guess)
             next_due = look.known.get(NEXT_DUE_KEY)
-            if next_due is None or (next_due != NOTHING_DUE and time.time() >= next_due):
-                # First request after a restart of the cache (whatever it held is gone, the next due time with it),
-                # or a scheduled article has come due: purge, then look again.
+            if _is_due(next_due):
+                # First request after a restart of the cache, or a scheduled article has come due: purge, then
+                # look again.
                 with database_deadline(LOOKUP_SECONDS, retry=False):
-                    pages_purge_all() if next_due is None else _come_due(next_due)
+                    _purge_due(next_due)
                 look = _Look(self._remembered_tags)
                 look.read([CHANGED_AT_KEY, *_prefetched], guess)
             look.changed_at = look.known.get(CHANGED_AT_KEY)
@@ -356,7 +380,7 @@ class PageCacheMiddleware:
 
     def _store(self, look, tags, response):
         """Keep the page under the versions of its tags, unless a purge was made since the look (the page may have
-        been drawn from the state before it)."""
+        been drawn from the state before it): then False."""
         try:
             keys = [_tag_key(tag) for tag in tags]
             current = cache.get_many([CHANGED_AT_KEY, *keys])
@@ -367,7 +391,7 @@ class PageCacheMiddleware:
                     cache.add(key, secrets.token_hex(6), timeout=None)
                 current = cache.get_many([CHANGED_AT_KEY, *keys])
             if current.get(CHANGED_AT_KEY) != look.changed_at or any(key not in current for key in keys):
-                return
+                return False
             stored = {
                 "tags": {tag: current[_tag_key(tag)] for tag in sorted(tags)},
                 "status": response.status_code,
@@ -378,6 +402,7 @@ class PageCacheMiddleware:
             look.remember(stored)
         except Exception:
             logger.warning("Page not cached: the cache is unavailable", exc_info=True)
+        return True
 
     @staticmethod
     def _from_stored(stored):

@@ -251,8 +251,11 @@ NEWSROOM_SURROGATE_KEY_HEADERS = env.list(
 NEWSROOM_HTTP_CACHE = {
     "BACKEND": env.str("NEWSROOM_HTTP_CACHE_BACKEND", default=""),
     "LOCATIONS": env.list("NEWSROOM_HTTP_CACHE_LOCATIONS", default=[]),
-    "OPTIONS": {"timeout": env.float("NEWSROOM_HTTP_CACHE_TIMEOUT", default=5)},
+    "OPTIONS": {"timeout": env.float("NEWSROOM_HTTP_CACHE_TIMEOUT", default=2)},
 }
+# Each purge of the cache in front is made when the change commits and again this much later, from the job queue
+# (core/httpcache.py).
+NEWSROOM_HTTP_CACHE_REPEAT_SECONDS = env.int("NEWSROOM_HTTP_CACHE_REPEAT_SECONDS", default=5)
 # What a stored page was built from (a release's commit, say): pages stored by one build are never served by
 # another. Unset, it is a digest of the templates, catalogs and static files' manifest (core/pagecache.py).
 NEWSROOM_BUILD_ID = env.str("NEWSROOM_BUILD_ID", default="")

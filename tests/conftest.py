@@ -103,3 +103,22 @@ def page_queries(django_assert_num_queries):
     current_policy_version()
     pages_purge_all()
     return django_assert_num_queries
+
+
+@pytest.fixture
+def staff_cookies(db):
+    """A real staff session's cookies, as the application set them: signed in with both factors, then a first visit
+    to the desk, which marks the session (`<expires>.<hmac>`, core/staff.py). For the caches in front."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from core.staff import STAFF_COOKIE, staff_marker
+    from tests.factories import sign_in
+
+    editor = get_user_model().objects.create_user("hala", "hala@example.org", "a passphrase", is_staff=True)
+    client = Client()
+    sign_in(client, editor)
+    assert client.get("/admin/").status_code == 200
+    session_key, marker = client.cookies["sessionid"].value, client.cookies[STAFF_COOKIE].value
+    assert marker == staff_marker(session_key, int(marker.partition(".")[0]))
+    return session_key, marker

@@ -4,6 +4,8 @@ django_db(transaction=True)); on SQLite, whose test database lives in this proce
 the test's own, migrated for it."""
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +50,22 @@ def manage(variables, *arguments, timeout=120):
 
 def start(variables, arguments, log):
     return subprocess.Popen(arguments, cwd=BASE_DIR, env=variables, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_group(process, folder=None):
+    """Stop a server started in a process group of its own (start_new_session=True), its children with it: SIGTERM,
+    then SIGKILL if it has not ended within ten seconds. Then remove its `folder`, if it has one."""
+    try:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def wait_for(condition, seconds, what):

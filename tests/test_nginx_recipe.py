@@ -12,7 +12,6 @@ import os
 import pwd
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -29,6 +28,7 @@ from django.utils.crypto import salted_hmac
 from articles.models import Article
 from core.staff import STAFF_COOKIE, staff_marker
 from tests.factories import make_article, sign_in
+from tests.processes import free_port, stop_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,12 +49,6 @@ def nginx_executable():
             pytest.fail(message)
         pytest.skip(message)
     return executable
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def site_config(*, listen, upstream, cache, key_file):
@@ -162,16 +156,7 @@ class MicroCache:
             connection.close()
 
     def stop(self):
-        try:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                    self.process.wait(timeout=10)
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        stop_group(self.process, self.folder)
 
 
 @pytest.fixture
@@ -211,19 +196,6 @@ def cached(nginx, article):
     assert status == 200 and headers["X-Micro-Cache"] == "MISS" and HEADLINE in text, nginx.log()
     Article.objects.filter(pk=article.pk).update(headline_ar=CORRECTED)
     return url
-
-
-@pytest.fixture
-def staff_cookies():
-    """A real staff session's cookies, as the application set them: signed in with both factors, then a first visit
-    to the desk, which marks the session."""
-    editor = get_user_model().objects.create_user("hala", "hala@example.org", "a passphrase", is_staff=True)
-    client = Client()
-    sign_in(client, editor)
-    assert client.get("/admin/").status_code == 200
-    session_key, marker = client.cookies["sessionid"].value, client.cookies[STAFF_COOKIE].value
-    assert marker == staff_marker(session_key, expiry_of(marker))
-    return session_key, marker
 
 
 def expiry_of(marker):

@@ -583,3 +583,26 @@ def test_a_cached_answer_carries_the_headers_of_the_page_as_drawn(client, articl
     with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
         client.get("/static/css/site.css")
     assert get_many.call_count == 0
+
+
+def test_a_page_drawn_across_a_purge_is_stored_by_no_cache(client, article):
+    """A change purged while the page was being drawn (the page may show the state before it): the page cache does
+    not store it, and tells a cache in front not to either; the next request draws and stores it."""
+    from django.db import connection
+
+    from core.pagecache import pages_purge
+
+    url = article.get_absolute_url()
+    purges = []
+
+    def purge_while_drawing(execute, sql, params, many, context):
+        if not purges:  # another editor's change, made while this page reads the database
+            purges.append(pages_purge({f"article-{article.pk}"}))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(purge_while_drawing):
+        response = client.get(url)
+    assert purges and outcome(response) == "miss" and response["Cache-Control"] == "no-store"
+    response = client.get(url)
+    assert outcome(response) == "miss" and "s-maxage" in response["Cache-Control"]
+    assert outcome(client.get(url)) == "hit"

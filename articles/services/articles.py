@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.pagecache import pages_check_due
+
 from .. import page_tags
 from ..jobs import articles_come_due
 from ..models import TRANSITIONS, Article, ArticleTransition
@@ -101,7 +103,9 @@ def articles_reindex(*, ids: list[int]) -> int:
 
 
 def article_publish_due(*, now=None) -> list[Article]:
-    """Record as published every scheduled article whose time has come (safe to run at any time, and twice)."""
+    """Record as published every scheduled article whose time has come (safe to run at any time, and twice), and
+    purge what came due from the page cache and the cache in front, which may answer every request until then."""
+    pages_check_due()
     now = now or timezone.now()
     done = []
     for article in Article.objects.filter(status=Article.Status.SCHEDULED, published_at__lte=now).only("pk"):
