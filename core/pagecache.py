@@ -40,12 +40,15 @@ import functools
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -331,6 +334,8 @@ class PageCacheMiddleware:
             return response
         _http_caching_headers(response, response.content, time.time())
         _surrogate_headers(response, tags)
+        # Every cached answer depends on Sec-GPC, through the reader's variant.
+        patch_vary_headers(response, ["Sec-GPC"])
         if look is not None and request.method == "GET" and not self._store(look, tags, response):
             # Drawn across a purge, perhaps from the state before it: not for a cache in front either.
             response["Cache-Control"] = "no-store"
@@ -345,9 +350,9 @@ class PageCacheMiddleware:
         with database_deadline(LOOKUP_SECONDS, retry=False):
             return _variant(probe)
 
-    def _look_up(self, request):
+    def _look_up(self, request, *, purge_due=True):
         """What the cache holds for this request (a _Look), or None when the cache cannot be used (unreachable, or
-        the state it needs cannot be read)."""
+        the state it needs cannot be read), or when something came due and `purge_due` is false."""
         try:
             guessed = self._last_prefetched
             guess = _page_key(request, self._variant_with(request, guessed)) if guessed is not None else None
@@ -355,6 +360,8 @@ class PageCacheMiddleware:
             look.read([NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched], guess)
             next_due = look.known.get(NEXT_DUE_KEY)
             if _is_due(next_due):
+                if not purge_due:
+                    return None
                 # First request after a restart of the cache, or a scheduled article has come due: purge, then
                 # look again.
                 with database_deadline(LOOKUP_SECONDS, retry=False):
@@ -397,9 +404,11 @@ class PageCacheMiddleware:
                 "status": response.status_code,
                 "content": response.content,
                 "headers": {name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS},
+                "stored_at": time.time(),
             }  # fmt: skip
             cache.set(look.key, stored, settings.NEWSROOM_PAGE_CACHE_SECONDS)
             look.remember(stored)
+            _copies.keep(look.key, stored)
         except Exception:
             logger.warning("Page not cached: the cache is unavailable", exc_info=True)
         return True
@@ -411,6 +420,33 @@ class PageCacheMiddleware:
             response[name] = value
         patch_vary_headers(response, ["Sec-GPC"])
         return response
+
+    def answer(self, environ):
+        """The WSGI answer (status line, headers, body) to a reader's plain GET whose page is cached and current, or
+        None: everything else (a miss, staff, HEAD, a conditional GET, something come due, any trouble) is for
+        Django's handler, where this middleware answers it."""
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+        ):
+            return None
+        try:
+            # On a copy: Django's request writes into the environ it is given (the decoded path), and Django's
+            # handler reads this one afterwards if the answer is not here.
+            request = WSGIRequest(environ.copy())
+            if not _cacheable_request(request):
+                return None
+            look = self._look_up(request, purge_due=False)
+            if look is None or look.served is None or look.served["status"] != 200:
+                return None
+            content = look.served["content"]
+            headers = [*look.served["headers"].items(), ("Content-Length", str(len(content))), ("X-Page-Cache", "hit")]
+            return "200 OK", headers, content
+        except Exception:
+            # Django's handler answers it, with its own handling of whatever went wrong (a disallowed host: 400).
+            logger.debug("Cached answer left to Django's handler", exc_info=True)
+            return None
 
     @staticmethod
     def _conditional(request, response, outcome):
@@ -439,29 +475,48 @@ class _Look:
         self.key = None
         self.changed_at = None
         self.served = None
+        self.copy = None
 
     def read(self, keys, page_key):
-        """Read `keys`, the page under `page_key` and the versions of the tags it had when last seen, together."""
+        """Read `keys` and the versions of the tags the page under `page_key` had when last seen, together; and the
+        page itself, unless this process holds a copy of it (_copies)."""
         if page_key is not None:
             self.key = page_key
-            keys = [*keys, page_key, *map(_tag_key, self.remembered_tags.get(page_key, ()))]
+            self.copy = _copies.get(page_key)
+            if self.copy is not None:
+                keys = [*keys, *map(_tag_key, self.copy["tags"])]
+            else:
+                keys = [*keys, page_key, *map(_tag_key, self.remembered_tags.get(page_key, ()))]
         keys = list(dict.fromkeys(keys))
         self.known.update(cache.get_many(keys))
         self.asked.update(keys)
 
     def check(self):
-        """Serve the stored page only if every one of its tags still has the version it was drawn under."""
+        """Serve a stored page only if every one of its tags still has the version it was drawn under: this
+        process's copy if it is current, else the shared cache's."""
+        if self.copy is not None and self._current(self.copy):
+            self.served = self.copy
+            return
+        if self.key not in self.asked:
+            self.known.update(cache.get_many([self.key]))
+            self.asked.add(self.key)
         stored = self.known.get(self.key)
         if stored is None:
             return
+        self.remember(stored)
+        if self._current(stored):
+            self.served = stored
+            _copies.keep(self.key, stored)
+
+    def _current(self, stored):
         versions = stored["tags"]
         unread = [_tag_key(tag) for tag in versions if _tag_key(tag) not in self.asked]
         if unread:
             self.known.update(cache.get_many(unread))
             self.asked.update(unread)
-        self.remember(stored)
-        if all(self.known.get(_tag_key(tag)) == version for tag, version in versions.items()):
-            self.served = stored
+        return all(self.known.get(_tag_key(tag)) == version for tag, version in versions.items()) and (
+            time.time() < stored.get("stored_at", 0) + settings.NEWSROOM_PAGE_CACHE_SECONDS
+        )
 
     def remember(self, stored):
         remembered = self.remembered_tags
@@ -471,3 +526,66 @@ class _Look:
             if len(remembered) >= REMEMBERED_PAGES:
                 del remembered[next(iter(remembered))]
             remembered[self.key] = tags
+
+
+class _Copies:
+    """This process's copies of stored pages it served, newest use last, at most
+    settings.NEWSROOM_PAGE_CACHE_COPIES_BYTES of content in all. A copy is served only while every one of its
+    tags has the version it was drawn under (read from the shared cache on every request, as for the shared copy)
+    and it is younger than NEWSROOM_PAGE_CACHE_SECONDS: it saves bringing the page itself from the shared cache,
+    never a check. A purge reaches every worker's copies at once, since it changes those versions."""
+
+    def __init__(self):
+        self._pages = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            stored = self._pages.get(key)
+            if stored is not None:
+                self._pages.move_to_end(key)
+            return stored
+
+    def keep(self, key, stored):
+        size = len(stored["content"])
+        limit = settings.NEWSROOM_PAGE_CACHE_COPIES_BYTES
+        if size > limit:
+            return
+        with self._lock:
+            previous = self._pages.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous["content"])
+            self._pages[key] = stored
+            self._bytes += size
+            while self._bytes > limit:
+                _key, oldest = self._pages.popitem(last=False)
+                self._bytes -= len(oldest["content"])
+
+    def clear(self):
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+_copies = _Copies()
+
+
+class PageCacheApplication:
+    """The WSGI application around Django's (newsroom/wsgi.py): a reader's GET whose page is cached and current is
+    answered here, before Django's request handling (its request signals, an HttpResponse built from the stored
+    headers, the response's closing), which cost a cached answer more than the cache itself (bench/README.md,
+    "Where a cached hit's time goes"). Everything else goes on to Django, where PageCacheMiddleware, first of the
+    middleware, looks again and draws, stores and answers HEAD and conditional requests."""
+
+    def __init__(self, application):
+        self.application = application
+        self.pages = PageCacheMiddleware(None)
+
+    def __call__(self, environ, start_response):
+        answer = self.pages.answer(environ)
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, content = answer
+        start_response(status, headers)
+        return [content]

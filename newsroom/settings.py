@@ -239,6 +239,9 @@ else:
 # The page cache (core/pagecache.py): a change purges exactly the pages that show it, so this only bounds memory.
 NEWSROOM_PAGE_CACHE = env.bool("NEWSROOM_PAGE_CACHE", default=True)
 NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# Each process keeps copies of the cached pages it serves most, up to this many bytes, so that a cached answer
+# brings only the versions of the page's tags from the shared cache, not the page (core/pagecache.py, _Copies).
+NEWSROOM_PAGE_CACHE_COPIES_BYTES = env.int("NEWSROOM_PAGE_CACHE_COPIES_BYTES", default=32 * 1024 * 1024)
 # For bench/day.py only: every change purges every page, as before pages had tags.
 NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING = env.bool("NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING", default=False)
 # The headers that carry a page's tags to a cache in front: xkey (Varnish), Surrogate-Key (Fastly), Cache-Tag

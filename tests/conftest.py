@@ -63,14 +63,17 @@ def privacy_policy(django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rate-limit counters live there) and no open circuit breaker. The cache
+    """Each test starts with an empty cache (rate-limit counters live there), no copies of cached pages in this
+    process and no open circuit breaker. The cache
     emptied is the suite's local memory (tests/settings.py pins it), never a Redis, which clear() would FLUSHDB."""
     from django.core.cache import cache, caches
     from django.core.cache.backends.locmem import LocMemCache
 
     from core import cache as shared_cache
+    from core import pagecache
 
     shared_cache._open_until.clear()
+    pagecache._copies.clear()  # checked against the cache's versions anyway: emptied so that no test leans on them
     if not isinstance(caches["default"], LocMemCache):
         pytest.fail(
             f"The default cache is {type(caches['default']).__name__}, not the local memory of tests/settings.py"
