@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
+.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench-day bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -84,6 +84,12 @@ ARTICLES ?= 10000
 bench: messages
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/served.py --articles $(ARTICLES)
+
+# A newsroom's day compressed: Zipf readers while comments are approved, articles edited and published; targeted
+# purges against the old purge-everything rule, and the cached article behind Varnish against nginx serving a file.
+bench-day: messages system-packages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/day.py --articles $(ARTICLES)
 
 bench-consent: setup
 	$(BIN)/python bench/consent.py

@@ -130,7 +130,8 @@ def format_choice(policy_version, categories, *, gpc=False):
 
 
 def sends_gpc(request):
-    return request.headers.get("Sec-GPC", "").strip() == "1"
+    # From META, not request.headers: building that mapping of every header took a tenth of a cached answer's time.
+    return request.META.get("HTTP_SEC_GPC", "").strip() == "1"
 
 
 def consent_state(request):

@@ -480,16 +480,18 @@ class _Look:
     def read(self, keys, page_key):
         """Read `keys` and the versions of the tags the page under `page_key` had when last seen, together; and the
         page itself, unless this process holds a copy of it (_copies)."""
+        page = []
         if page_key is not None:
             self.key = page_key
             self.copy = _copies.get(page_key)
             if self.copy is not None:
                 keys = [*keys, *map(_tag_key, self.copy["tags"])]
             else:
-                keys = [*keys, page_key, *map(_tag_key, self.remembered_tags.get(page_key, ()))]
+                page = [page_key]
+                keys = [*keys, *map(_tag_key, self.remembered_tags.get(page_key, ()))]
         keys = list(dict.fromkeys(keys))
-        self.known.update(cache.get_many(keys))
-        self.asked.update(keys)
+        self.known.update(_read(keys, page))
+        self.asked.update(keys, page)
 
     def check(self):
         """Serve a stored page only if every one of its tags still has the version it was drawn under: this
@@ -498,7 +500,7 @@ class _Look:
             self.served = self.copy
             return
         if self.key not in self.asked:
-            self.known.update(cache.get_many([self.key]))
+            self.known.update(_read([], [self.key]))
             self.asked.add(self.key)
         stored = self.known.get(self.key)
         if stored is None:
@@ -512,7 +514,7 @@ class _Look:
         versions = stored["tags"]
         unread = [_tag_key(tag) for tag in versions if _tag_key(tag) not in self.asked]
         if unread:
-            self.known.update(cache.get_many(unread))
+            self.known.update(_read(unread))
             self.asked.update(unread)
         return all(self.known.get(_tag_key(tag)) == version for tag, version in versions.items()) and (
             time.time() < stored.get("stored_at", 0) + settings.NEWSROOM_PAGE_CACHE_SECONDS
@@ -526,6 +528,21 @@ class _Look:
             if len(remembered) >= REMEMBERED_PAGES:
                 del remembered[next(iter(remembered))]
             remembered[self.key] = tags
+
+
+def _read(small, pages=()):
+    """cache.get_many() of the small keys a look reads (the next due time, the last change, the apps' prefetched
+    keys, tags' versions) and of `pages`, in one round trip at most: with Redis, the small keys come from this
+    process's mirror of them while it holds them (core/cache.py, KeyMirror), so a cached answer may need none."""
+    mirror = getattr(cache, "mirror", None)
+    mirror = mirror(_mirrored_prefixes()) if mirror is not None else None
+    if mirror is None:
+        return cache.get_many([*small, *pages])
+    return mirror.get_many(small, pages)
+
+
+def _mirrored_prefixes():
+    return (TAG_KEY_PREFIX, NEXT_DUE_KEY, CHANGED_AT_KEY, *_prefetched)
 
 
 class _Copies:

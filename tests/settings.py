@@ -16,6 +16,9 @@ os.environ.setdefault("DJANGO_HTTPS", "0")
 # A developer's Redis is theirs: the suite never connects to it (tests that need a Redis start their own,
 # tests/redis_server.py). Removed from the environment, so processes the tests start do not see it either.
 os.environ.pop("REDIS_URL", None)
+# A process a test starts may be given a Redis the test started for it (with NEWSROOM_TEST_KEEP_CACHES).
+if os.environ.get("NEWSROOM_TEST_REDIS_URL"):
+    os.environ["REDIS_URL"] = os.environ["NEWSROOM_TEST_REDIS_URL"]
 
 from newsroom.settings import *  # noqa: F403
 

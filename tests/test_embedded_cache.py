@@ -1,13 +1,16 @@
 """The embedded default (no REDIS_URL) keeps its cache in the site's database, so every process agrees: two
 gunicorn workers, `manage.py purge_pages` and the shell. Before, each process had a cache of its own: the command
-said "stale" while the server kept serving the old page, and an article published from the shell did not appear."""
+said "stale" while the server kept serving the old page, and an article published from the shell did not appear.
+With Redis too, where each worker keeps copies of pages and tag versions that Redis tells it to drop (KeyMirror)."""
 
+import contextlib
 import signal
 import sys
 
 import pytest
 
 from tests import processes
+from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NEWSROOM = (
@@ -22,8 +25,17 @@ PUBLISH = (
 )
 
 
-def test_every_process_sees_the_same_page_cache(tmp_path, editorial_groups):
-    environment = processes.environment(tmp_path, NEWSROOM_TEST_KEEP_CACHES="1")
+@pytest.mark.parametrize("shared_cache", ["database", "redis"])
+def test_every_process_sees_the_same_page_cache(tmp_path, editorial_groups, shared_cache):
+    with contextlib.ExitStack() as stack:
+        extra = {"NEWSROOM_TEST_KEEP_CACHES": "1"}
+        if shared_cache == "redis":  # a server of this test's own
+            extra["NEWSROOM_TEST_REDIS_URL"] = stack.enter_context(redis_server(tmp_path))
+        environment = processes.environment(tmp_path, **extra)
+        _every_process_agrees(tmp_path, environment)
+
+
+def _every_process_agrees(tmp_path, environment):
     processes.prepare(environment)
     draft = processes.manage(environment, "shell", "-c", NEWSROOM)
     port = processes.free_port()
