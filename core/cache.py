@@ -16,7 +16,7 @@ import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis import Connection, ConnectionPool, RedisError
+from redis import ConnectionPool, RedisError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -98,12 +98,13 @@ class SharedCache(RedisCache):
             if name not in ("serializer", "pool_class", "parser_class", "circuit_breaker_seconds")
         }
         self._watched_server = (servers[0], options) if len(servers) == 1 else None
+        self._breaker_servers = ",".join(servers)  # as BreakerClient names them
 
     def validate_key(self, key):
         """Django's check warns about keys memcached would refuse; Redis takes any key, and the check cost a cached
         page, which reads a dozen keys at once, a twentieth of its time (bench/README.md)."""
 
-    # What this process writes, its own mirrors forget at once (Redis's message about it follows).
+    # What this process writes, its mirrors forget at once (Redis's message about it follows).
     def set(self, key, *args, **kwargs):
         super().set(key, *args, **kwargs)
         self._forget([key])
@@ -128,17 +129,38 @@ class SharedCache(RedisCache):
         self._forget(keys)
 
     def _forget(self, keys):
-        for mirror in self.__dict__.get("_mirrors", {}).values():
+        for mirror in _mirrors_of(self):
             mirror.forget(keys)
 
     def mirror(self, prefixes):
-        """This process's KeyMirror of the keys under `prefixes` (one per set of prefixes and cache), or None."""
+        """This process's KeyMirror of the keys under `prefixes`, or None (several servers). One per process, shared
+        by its threads: Django builds a cache object per thread (the development server a thread per request), and
+        each mirror holds two connections of its own."""
         if self._watched_server is None:
             return None
-        mirrors = self.__dict__.setdefault("_mirrors", {})
-        if prefixes not in mirrors:
-            mirrors[prefixes] = KeyMirror(self, prefixes)
-        return mirrors[prefixes]
+        identity = (self._mirror_identity(), prefixes)
+        with _mirrors_lock:
+            mirror = _mirrors.get(identity)
+            if mirror is None:
+                mirror = _mirrors[identity] = KeyMirror(self, prefixes)
+        return mirror
+
+    def _mirror_identity(self):
+        server, options = self._watched_server
+        return (server, repr(sorted(options.items())), self.key_prefix, self.version)
+
+
+# Every mirror of this process, by server, options, key prefix, version and prefixes watched.
+_mirrors = {}
+_mirrors_lock = threading.Lock()
+
+
+def _mirrors_of(shared):
+    if shared._watched_server is None:
+        return []
+    identity = shared._mirror_identity()
+    with _mirrors_lock:
+        return [mirror for (watched, _prefixes), mirror in _mirrors.items() if watched == identity]
 
 
 class KeyMirror:
@@ -160,7 +182,11 @@ class KeyMirror:
     """
 
     SECONDS = 1.0
-    RETRY_SECONDS = 5.0
+    # After a failure, not tried again for this long (at least the breaker's 10 s: a hanging Redis must not cost a
+    # reader one connection timeout every few seconds).
+    RETRY_SECONDS = 10.0
+    # More copies than this (distinct tags, mostly) and they are all dropped: they are read again as needed.
+    MOST_KEYS = 50_000
     CHANNEL = "__redis__:invalidate"
 
     def __init__(self, shared, prefixes):
@@ -198,6 +224,8 @@ class KeyMirror:
                 # Unless a change was heard meanwhile (it may concern what was read): a change after the read
                 # is in a message not yet drained, which will drop the copy.
                 if self._epoch == epoch and self._watching is not None:
+                    if len(self._values) > self.MOST_KEYS:
+                        self._values.clear()
                     for key in missing:
                         self._values[self._shared.make_key(key)] = (read.get(key, _ABSENT), now)
         return found
@@ -214,11 +242,11 @@ class KeyMirror:
         if self._watching is not None and self._watching[2] != os.getpid():
             self._forget()  # a forked child: the connections are its parent's
         if self._watching is None:
-            if now < self._retry_at:
-                return False
+            if now < self._retry_at or now < _open_until.get(self._shared._breaker_servers, 0):
+                return False  # tried lately, or Redis is not answering (core.cache's breaker is open)
             try:
                 self._watch()
-            except (RedisError, OSError):
+            except Exception:  # noqa: BLE001 - whatever it is (a refused command, a bad option), reads go to Redis
                 # Once per process at warning level (a Redis that refuses CLIENT TRACKING refuses it every time).
                 log = logger.debug if self._warned else logger.warning
                 log("Cache changes not watched: the page cache's keys are read on every request", exc_info=True)
@@ -248,10 +276,13 @@ class KeyMirror:
 
     def _watch(self):
         server, pool_options = self._shared._watched_server
-        options = ConnectionPool.from_url(server, **pool_options).connection_kwargs
-        # RESP2: the changes come as messages of the channel (RESP3 would deliver them as push replies).
-        options.update(socket_timeout=1.0, socket_connect_timeout=1.0, protocol=2)
-        listener, tracker = Connection(**options), Connection(**options)
+        # The connections a pool for this server would make (TCP, TLS or a Unix socket, with its options), with
+        # short timeouts, and RESP2: the changes come as messages of the channel (RESP3 would push them).
+        pool = ConnectionPool.from_url(server, **pool_options)
+        pool.connection_kwargs.update(socket_timeout=1.0, protocol=2)
+        if "host" in pool.connection_kwargs:
+            pool.connection_kwargs["socket_connect_timeout"] = 1.0
+        listener, tracker = pool.make_connection(), pool.make_connection()
         try:
             listener.send_command("CLIENT", "ID")
             listener_id = listener.read_response()

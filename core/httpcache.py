@@ -54,23 +54,34 @@ class VarnishXkey(HttpCache):
     TAGS_PER_REQUEST = 200
 
     def purge(self, tags):
+        """Every Varnish is asked, even after one failed (one down must not leave the others stale); then the
+        failures, if any, are raised together."""
         tags = sorted(tags)
-        timeout = self.options.get("timeout", 5)
+        failures = []
         for location in self.locations:
-            address = urlsplit(location)
-            for start in range(0, len(tags), self.TAGS_PER_REQUEST):
-                chunk = " ".join(tags[start : start + self.TAGS_PER_REQUEST])
-                connection = http.client.HTTPConnection(address.hostname, address.port or 80, timeout=timeout)
-                try:
-                    connection.request("PURGE", address.path or "/", headers={"xkey-purge": chunk})
-                    response = connection.getresponse()
-                    response.read()
-                except OSError as error:
-                    raise HttpCacheError(f"{location} did not answer the purge: {error}") from error
-                finally:
-                    connection.close()
-                if response.status != 200:
-                    raise HttpCacheError(f"{location} answered the purge with {response.status} {response.reason}")
+            try:
+                self._purge_one(location, tags)
+            except HttpCacheError as error:
+                failures.append(str(error))
+        if failures:
+            raise HttpCacheError("; ".join(failures))
+
+    def _purge_one(self, location, tags):
+        timeout = self.options.get("timeout", 5)
+        address = urlsplit(location)
+        for start in range(0, len(tags), self.TAGS_PER_REQUEST):
+            chunk = " ".join(tags[start : start + self.TAGS_PER_REQUEST])
+            connection = http.client.HTTPConnection(address.hostname, address.port or 80, timeout=timeout)
+            try:
+                connection.request("PURGE", address.path or "/", headers={"xkey-purge": chunk})
+                response = connection.getresponse()
+                response.read()
+            except OSError as error:
+                raise HttpCacheError(f"{location} did not answer the purge: {error}") from error
+            finally:
+                connection.close()
+            if response.status != 200:
+                raise HttpCacheError(f"{location} answered the purge with {response.status} {response.reason}")
 
 
 def http_cache():
@@ -109,7 +120,9 @@ def http_cache_purge_later(tags):
     tags = sorted(tags)
     repeat_at = timezone.now() + timedelta(seconds=settings.NEWSROOM_HTTP_CACHE_REPEAT_SECONDS)
     try:
-        http_cache_purge.using(run_after=repeat_at).enqueue(tags=tags)
+        # In a savepoint: a failed insert must not leave the change's own transaction aborted.
+        with transaction.atomic():
+            http_cache_purge.using(run_after=repeat_at).enqueue(tags=tags)
     except Exception:
         # The purge at the commit still runs; should it fail too, the cache in front keeps its copy until it expires.
         logger.warning("The repeated purge of the cache in front was not enqueued", exc_info=True)

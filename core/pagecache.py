@@ -49,7 +49,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import transaction
+from django.db import connections, transaction
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -79,6 +79,9 @@ TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_", "_ga")
 # Vary, the surrogate keys…) are replayed on every cached answer, which no other middleware sees (the page cache
 # comes first).
 UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "x-page-cache"}
+# Requests a cached answer given before Django's handler leaves to it (PageCacheMiddleware answers conditional
+# GETs, with a 304 or a 412).
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 # How many pages' tags a process remembers, to read their versions in the same round trip as the page (a guess
 # checked against the stored page: forgetting costs a round trip, never a wrong page).
 REMEMBERED_PAGES = 20000
@@ -425,11 +428,7 @@ class PageCacheMiddleware:
         """The WSGI answer (status line, headers, body) to a reader's plain GET whose page is cached and current, or
         None: everything else (a miss, staff, HEAD, a conditional GET, something come due, any trouble) is for
         Django's handler, where this middleware answers it."""
-        if (
-            environ.get("REQUEST_METHOD") != "GET"
-            or "HTTP_IF_NONE_MATCH" in environ
-            or "HTTP_IF_MODIFIED_SINCE" in environ
-        ):
+        if environ.get("REQUEST_METHOD") != "GET" or any(name in environ for name in CONDITIONAL_HEADERS):
             return None
         try:
             # On a copy: Django's request writes into the environ it is given (the decoded path), and Django's
@@ -447,6 +446,8 @@ class PageCacheMiddleware:
             # Django's handler answers it, with its own handling of whatever went wrong (a disallowed host: 400).
             logger.debug("Cached answer left to Django's handler", exc_info=True)
             return None
+        finally:
+            _close_old_connections()
 
     @staticmethod
     def _conditional(request, response, outcome):
@@ -462,6 +463,15 @@ class PageCacheMiddleware:
                 if name in response:
                     conditional[name] = response[name]
         return conditional
+
+
+def _close_old_connections():
+    """What Django does around every request (django.db.close_old_connections), for the answers given before its
+    handler: a hit rarely touches the database (a policy version not in the cache), but a worker that serves only
+    hits must still drop broken or aged connections. Never inside a transaction (a test's)."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None and not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 class _Look:

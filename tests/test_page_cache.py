@@ -639,3 +639,67 @@ def test_a_page_drawn_across_a_purge_is_stored_by_no_cache(client, article):
     response = client.get(url)
     assert outcome(response) == "miss" and "s-maxage" in response["Cache-Control"]
     assert outcome(client.get(url)) == "hit"
+
+
+def test_a_change_made_by_another_process_reaches_this_ones_mirror_at_once(redis_url):
+    """Two mirrors on one Redis, as in two workers: what one writes, the other hears of before its next read,
+    without being told by this process (Redis's message alone)."""
+    from core.cache import KeyMirror
+
+    prefix = f"test-{secrets.token_hex(4)}"
+    writer, reader = SharedCache(redis_url, {"KEY_PREFIX": prefix}), SharedCache(redis_url, {"KEY_PREFIX": prefix})
+    try:
+        mirror = KeyMirror(reader, ("pages:tag:",))
+        writer.set("pages:tag:article-1", "v1", timeout=None)
+        assert mirror.get_many(["pages:tag:article-1", "pages:tag:article-2"]) == {"pages:tag:article-1": "v1"}
+        with mock.patch.object(reader, "get_many", side_effect=AssertionError("asked Redis")):
+            assert mirror.get_many(["pages:tag:article-1", "pages:tag:article-2"]) == {"pages:tag:article-1": "v1"}
+        for change in (lambda: writer.set("pages:tag:article-1", "v2", timeout=None),
+                       lambda: writer.set("pages:tag:article-2", "new", timeout=None),
+                       lambda: writer.delete("pages:tag:article-1")):  # fmt: skip
+            change()
+            keys = ["pages:tag:article-1", "pages:tag:article-2"]
+            assert mirror.get_many(keys) == writer.get_many(keys)
+    finally:
+        delete_prefix(redis_url, prefix)
+
+
+def test_the_mirror_works_over_a_unix_socket(tmp_path):
+    """The mirror's connections are made as the cache's own pool makes them (here a Unix socket, as on a machine
+    where Redis listens on one only)."""
+    from core.cache import KeyMirror
+
+    socket_path = tmp_path / "redis.sock"
+    server = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no",
+         "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while not socket_path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cache = SharedCache(f"unix://{socket_path}", {"KEY_PREFIX": "unix"})
+        mirror = KeyMirror(cache, ("pages:tag:",))
+        cache.set("pages:tag:a", "v1", timeout=None)
+        assert mirror.get_many(["pages:tag:a"]) == {"pages:tag:a": "v1"}
+        assert mirror._watching is not None, "the mirror did not listen over the socket"
+        SharedCache(f"unix://{socket_path}", {"KEY_PREFIX": "unix"}).set("pages:tag:a", "v2", timeout=None)
+        assert mirror.get_many(["pages:tag:a"]) == {"pages:tag:a": "v2"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_mirror_does_not_reconnect_while_the_breaker_is_open(redis_url):
+    """A Redis that stopped answering costs a reader nothing more than the breaker allows: no connection attempt
+    from the mirror while it is open."""
+    from core import cache as shared_cache
+    from core.cache import KeyMirror
+
+    prefix = f"test-{secrets.token_hex(4)}"
+    cache = SharedCache(redis_url, {"KEY_PREFIX": prefix})
+    mirror = KeyMirror(cache, ("pages:tag:",))
+    shared_cache._open_until[cache._breaker_servers] = time.monotonic() + 10
+    with mock.patch.object(KeyMirror, "_watch", side_effect=AssertionError("tried to connect")):
+        with pytest.raises(shared_cache.CacheUnavailable):
+            mirror.get_many(["pages:tag:a"])

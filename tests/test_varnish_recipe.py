@@ -305,3 +305,20 @@ def test_only_the_listed_addresses_may_purge(live_server, privacy_policy):
         assert front.get(url)[1]["X-Cache"] == "MISS"
     finally:
         front.stop()
+
+
+def test_one_varnish_down_does_not_leave_the_others_stale(varnish, settings):
+    """Two caches in front, the first unreachable: the second is purged all the same (the failure is logged, and
+    the job tries the first again)."""
+    editor = make_staff("varnish-editor", "editor")
+    article = make_article(headline_ar="عنوان قبل التصحيح")
+    url = article.get_absolute_url()
+    varnish.warm(url)
+    settings.NEWSROOM_HTTP_CACHE["LOCATIONS"] = [
+        f"http://127.0.0.1:{free_port()}",
+        *settings.NEWSROOM_HTTP_CACHE["LOCATIONS"],
+    ]
+    article.headline_ar = "عنوان بعد التصحيح"
+    article_save(article=article, by=editor, loaded_version=article.version)
+    _, headers, text = varnish.get(url)
+    assert headers["X-Cache"] == "MISS" and "عنوان بعد التصحيح" in text
