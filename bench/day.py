@@ -37,7 +37,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from served import Gunicorn, database_url, free_port, server_environment, wrk  # noqa: E402
+from served import (  # noqa: E402
+    Gunicorn,
+    add_load_arguments,
+    database_url,
+    free_port,
+    server_environment,
+    wrk,
+    wrk_figures,
+    wrk_run,
+)
 
 # The reader's picks: wrk's Lua, with the pages and their Zipf weights written in.
 READERS_LUA = """
@@ -193,27 +202,21 @@ def phase(name, args, environment, pages, hot, lua_directory):
         script = lua_directory / "readers.lua"
         script.write_text(READERS_LUA % {"paths": ",".join(json.dumps(page) for page in pages)})
         # A warm-up: the pages readers pick most are drawn once before the measured part.
-        warmup = ["wrk", "-t2", "-c16", f"-d{args.warmup}s", "-s", str(script), server.base]
-        done = subprocess.run(warmup, capture_output=True, text=True, check=False)  # noqa: S603 - ours
-        if done.returncode:
-            raise SystemExit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+        wrk_run(server.base, args, script, duration=args.warmup)
         with override_settings(NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING=everything):
             desk = Newsroom(server.base, args, hot)
             desk.start()
-            command = ["wrk", "-t2", "-c16", f"-d{args.phase}s", "--latency", "-s", str(script), server.base]
-            done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - ours
-            output = done.stdout
-            if "OUTCOMES" not in output:
-                raise SystemExit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
-            desk.stop.set()
-            desk.join(timeout=60)
-        measured = wrk_output(output)
+            try:
+                output = wrk_run(server.base, args, script, duration=args.phase)
+            finally:
+                desk.stop.set()
+                desk.join(timeout=60)
+        measured = {**wrk_figures(output), "outcomes": outcomes(output)}
     finally:
         server.stop()
     answered = sum(measured["outcomes"].values())
     result = {
-        **{key: value for key, value in measured.items() if key != "outcomes"},
-        "outcomes": measured["outcomes"],
+        **measured,
         "hit_ratio": round(measured["outcomes"]["hit"] / answered, 4) if answered else 0,
         "changes": desk.changes,
         "stale_checks": desk.checks,
@@ -226,20 +229,11 @@ def phase(name, args, environment, pages, hot, lua_directory):
     return result
 
 
-def wrk_output(output):
+def outcomes(output):
+    """How many answers came from the page cache, were drawn, or bypassed it (the readers' script counts them)."""
     import re
 
-    def latency(percent):
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE).groups()
-        return round(float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 2)
-
-    outcomes = dict(re.findall(r"(\w+)=(\d+)", re.search(r"OUTCOMES (.*)", output).group(1)))
-    return {
-        "requests_per_second": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))),
-        "p50_ms": latency(50),
-        "p99_ms": latency(99),
-        "outcomes": {name: int(value) for name, value in outcomes.items()},
-    }
+    return {name: int(value) for name, value in re.findall(r"(\w+)=(\d+)", re.search(r"OUTCOMES (.*)", output)[1])}
 
 
 @contextlib.contextmanager
@@ -342,11 +336,8 @@ def main():
     parser.add_argument("--approve", type=float, default=10)
     parser.add_argument("--edit", type=float, default=30)
     parser.add_argument("--publish", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per run of the Varnish/nginx comparison")
+    add_load_arguments(parser, "seconds per run of the Varnish/nginx comparison")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -395,9 +386,9 @@ def run(args, folder, redis_url):
     environment = server_environment(url, static_root, media_root, 0, True)
     environment["REDIS_URL"] = redis_url
 
-    print(f"Readers: wrk -t2 -c16, Zipf over {len(pages):,} pages, {args.phase} s per mode after {args.warmup} s "
-          f"of warm-up; a comment approved every {args.approve:g} s, an edit every {args.edit:g} s, a publication "
-          f"every {args.publish:g} s", flush=True)  # fmt: skip
+    print(f"Readers: wrk -t{args.threads} -c{args.connections}, Zipf over {len(pages):,} pages, {args.phase} s per "
+          f"mode after {args.warmup} s of warm-up; a comment approved every {args.approve:g} s, an edit every "
+          f"{args.edit:g} s, a publication every {args.publish:g} s", flush=True)  # fmt: skip
     results = {
         "targeted purges (tags)": phase("targeted purges (tags)", args, environment, pages, hot, folder),
         "every change purges every page": phase(

@@ -127,11 +127,28 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
-def wrk(url, args, script=None):
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url]
+def add_load_arguments(parser, duration_help):
+    """The load's own options, the same for every served benchmark: wrk's threads, connections and run time, and
+    gunicorn's workers."""
+    parser.add_argument("--duration", type=int, default=10, help=duration_help)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+
+
+def wrk_run(url, args, script=None, duration=None):
+    """wrk's report of a run against `url` (with a Lua `script`; for `duration` seconds, else --duration)."""
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration or args.duration}s", "--latency"]
     if script:
-        command[1:1] = ["-s", str(script)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+        command += ["-s", str(script)]
+    done = subprocess.run([*command, url], capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode:
+        raise SystemExit(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def wrk_figures(output):
+    """Requests per second, p50 and p99 in ms, and errors, from wrk's report."""
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
     def latency(percent):
@@ -147,6 +164,10 @@ def wrk(url, args, script=None):
         "non_2xx_3xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
     }
+
+
+def wrk(url, args, script=None):
+    return wrk_figures(wrk_run(url, args, script))
 
 
 def lua_script(directory, name, body):
@@ -221,10 +242,7 @@ LABELS = {"ceiling": "ceiling (our middleware)", "bare_django": "bare Django vie
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
+    add_load_arguments(parser, "seconds of load per scenario")
     parser.add_argument(
         "--rounds", type=int, default=3, help="turns of the cached pages, our ceiling and the bare Django view"
     )
