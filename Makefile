@@ -32,6 +32,7 @@ messages: setup
 run: messages .env
 	$(MANAGE) migrate --noinput --verbosity=0
 	$(MANAGE) load_demo
+	$(MANAGE) load_live_demo
 	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/), with a job worker. Stop with Ctrl+C."
 	NEWSROOM_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
 

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import LazyObject
@@ -587,6 +587,9 @@ class Article(SlugFromArabicMixin, models.Model):
         editable=False,
         help_text=_("Goes up with every save: two editors cannot overwrite each other."),
     )
+    # Live coverage (the live app's services set both): an article with a start and no end is being covered live.
+    live_started_at = models.DateTimeField(_("live coverage started"), null=True, blank=True, editable=False)
+    live_ended_at = models.DateTimeField(_("live coverage ended"), null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     slug_source = "headline"
@@ -619,6 +622,12 @@ class Article(SlugFromArabicMixin, models.Model):
                 condition=~Q(slug=""),
                 name="article_slug_not_empty",
                 violation_error_message=_("An article needs a slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(live_ended_at__isnull=True)
+                | (Q(live_started_at__isnull=False) & Q(live_ended_at__gte=F("live_started_at"))),
+                name="article_live_ends_after_start",
+                violation_error_message=_("Live coverage ends after it starts."),
             ),
         ]
         indexes = [
@@ -674,6 +683,16 @@ class Article(SlugFromArabicMixin, models.Model):
         if language == settings.LANGUAGE_CODE:
             return True
         return bool(getattr(self, f"headline_{language}") and getattr(self, f"body_{language}"))
+
+    @property
+    def is_live(self):
+        """Whether the article is being covered live now: started, not ended. Its page asks for new entries."""
+        return self.live_started_at is not None and self.live_ended_at is None
+
+    @property
+    def has_live_coverage(self):
+        """Whether the article is, or was, covered live: its page shows the entries."""
+        return self.live_started_at is not None
 
     @property
     def was_updated(self):

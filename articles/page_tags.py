@@ -153,6 +153,8 @@ class Listing:
             card=(
                 *(getattr(article, f"{name}_{code}") for code, _name in settings.LANGUAGES for name in CARD_FIELDS),
                 article.featured_image_id,
+                article.live_started_at,
+                article.live_ended_at,
             ),
         )
 
@@ -161,7 +163,7 @@ class Listing:
         """The listing of the article as the database holds it now (None if it holds none)."""
         from .models import Article
 
-        fields = ["status", "published_at", "section_id", "featured_image_id"]
+        fields = ["status", "published_at", "section_id", "featured_image_id", "live_started_at", "live_ended_at"]
         names = ("headline", "body", *CARD_FIELDS)
         fields += [f"{name}_{code}" for code, _name in settings.LANGUAGES for name in dict.fromkeys(names)]
         article = Article.objects.filter(pk=pk).only(*fields).first()

@@ -9,6 +9,7 @@ REPORTER = {
                  "view_author", "add_image", "change_image", "view_image",
                  "add_articleauthor", "change_articleauthor", "delete_articleauthor", "view_articleauthor",
                  "view_correction", "view_articlerevision"],
+    "live": ["add_liveentry", "view_liveentry", "view_livepage"],
 }  # fmt: skip
 EDITOR = {
     "articles": [
@@ -23,6 +24,9 @@ EDITOR = {
         "add_correction", "change_correction", "delete_correction", "view_correction",
         "view_articlerevision",
     ],
+    "live": ["add_liveentry", "change_liveentry", "view_liveentry", "publish_liveentry", "view_livepage",
+             "add_urgentalert", "change_urgentalert", "view_urgentalert",
+             "change_livesettings", "view_livesettings", "view_liveevent"],
 }  # fmt: skip
 MODERATOR = {
     "comments": ["view_comment", "change_comment", "delete_comment",

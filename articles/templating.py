@@ -17,7 +17,7 @@ from .models import Section
 from .sanitize import clean_body
 
 _WORDS = re.compile(r"\w+")
-_JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+JSON_IN_HTML = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
 
 def article_body(html, photos=None):
@@ -60,9 +60,8 @@ def share_links(request, article):
     ]
 
 
-@pass_context
-def article_json_ld(context, article):
-    """schema.org NewsArticle for search engines, as a JSON data block (not a script: a CSP does not govern it)."""
+def article_json_ld_data(context, article):
+    """schema.org NewsArticle of `article`, as a dict (the live app makes a live page's LiveBlogPosting of it)."""
     request = context["request"]
     image = article.featured_image
     data = {
@@ -88,7 +87,13 @@ def article_json_ld(context, article):
             for rendition in sorted(image.renditions.all(), key=lambda r: r.width)
             if rendition.format == "jpeg"
         ]
-    text = json.dumps(data, ensure_ascii=False).translate(_JSON_IN_HTML)
+    return data
+
+
+@pass_context
+def article_json_ld(context, article):
+    """schema.org NewsArticle for search engines, as a JSON data block (not a script: a CSP does not govern it)."""
+    text = json.dumps(article_json_ld_data(context, article), ensure_ascii=False).translate(JSON_IN_HTML)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped JSON
 
 

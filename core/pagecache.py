@@ -93,10 +93,13 @@ _drawing = contextvars.ContextVar("newsroom_page_tags", default=None)
 # - when the next scheduled change to what readers see comes due (articles: the next scheduled article), and which
 #   tags to purge when it has;
 # - what splits a page by reader (consent: which banner a reader's choice shows);
-# - state kept in the shared cache that the apps want read with the page, in the same round trip.
+# - state kept in the shared cache that the apps want read with the page, in the same round trip;
+# - headers of their own that a 304 repeats.
 _next_due_sources = []
 _variant_sources = []
 _prefetched = {}
+# Headers a 304 repeats from the page it confirms (RFC 9110 §15.4.5 names those a cache needs); apps add their own.
+_not_modified_headers = ["Cache-Control", "Vary", "X-Page-Cache", "Content-Language"]
 
 
 def register_next_due(source, came_due):
@@ -113,6 +116,13 @@ def register_variant(source):
 def register_prefetch(cache_key, attribute):
     """Read `cache_key` from the shared cache with the page, and set it on the request as `attribute`."""
     _prefetched[cache_key] = attribute
+
+
+def register_not_modified_header(name):
+    """Repeat header `name` of a page in the 304 that confirms it (the live app's poll interval: a reader's page
+    learns from every answer, a 304 included, when to ask again)."""
+    if name not in _not_modified_headers:
+        _not_modified_headers.append(name)
 
 
 def tag_page(*tags):
@@ -459,7 +469,7 @@ class PageCacheMiddleware:
             request, etag=response["ETag"], last_modified=modified, response=response
         )
         if conditional is not response and conditional.status_code == 304:
-            for name in ("Cache-Control", "Vary", "X-Page-Cache", "Content-Language"):
+            for name in _not_modified_headers:
                 if name in response:
                     conditional[name] = response[name]
         return conditional

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "comments",
     "consent",
     "accounts",
+    "live",
 ]
 
 MIDDLEWARE = [

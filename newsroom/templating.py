@@ -158,6 +158,7 @@ def environment(**options):
     from articles import templating as articles
     from comments import templating as comments
     from consent import templating as consent
+    from live import templating as live
 
     options.pop("autoescape", None)  # Django's backend asks for autoescaping; this site never turns it off
     env = Environment(extensions=EXTENSIONS, autoescape=True, **options)
@@ -179,7 +180,7 @@ def environment(**options):
         linebreaksbr=linebreaksbr,
         iriencode=iri_to_uri,
     )
-    for app in (articles, comments, consent):
+    for app in (articles, comments, consent, live):
         env.globals.update(app.GLOBALS)
         env.filters.update(app.FILTERS)
     return env

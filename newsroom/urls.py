@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("consent.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path("", include("live.urls")),
     prefix_default_language=False,
 )
 

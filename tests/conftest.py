@@ -98,12 +98,15 @@ def redis_url(tmp_path_factory):
 @pytest.fixture
 def page_queries(django_assert_num_queries):
     """`django_assert_num_queries` for a page rendered by a warm worker: the number of the policy version in force
-    (which decides whether the cookie banner asks) and the page cache's next due time are in the shared cache, and the
-    page itself is not (tests/test_consent.py and tests/test_page_cache.py pin what a cold cache costs)."""
+    (which decides whether the cookie banner asks), the urgent alerts showing and the page cache's next due time are
+    in the shared cache, and the page itself is not (tests/test_consent.py, tests/test_live_alerts.py and
+    tests/test_page_cache.py pin what a cold cache costs)."""
     from consent.state import current_policy_version
     from core.pagecache import pages_purge_all
+    from live.alerts import alerts_remember
 
     current_policy_version()
+    alerts_remember()
     pages_purge_all()
     return django_assert_num_queries
 

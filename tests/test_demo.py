@@ -1,8 +1,11 @@
 """`load_demo`, which `make run` calls on every start."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from articles.models import Article, ArticleTransition, Author, Section
 
@@ -68,3 +71,32 @@ def test_demo_content_refuses_to_load_in_production(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG off"):
         call_command("load_demo")
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_live_page_linked_from_the_front_page_and_an_alert_pointing_at_it(client, capsys):
+    from live.models import LiveEntry, UrgentAlert
+
+    call_command("load_demo", "--force")
+    call_command("load_live_demo", "--force")
+    page = Article.objects.get(live_started_at__isnull=False)
+    assert page.is_live and page.is_visible()
+    entries = LiveEntry.objects.published().filter(article=page)
+    assert entries.count() >= 12 and entries.filter(key_point=True).count() >= 3 and entries.filter(pinned=True)
+    assert entries.filter(corrected_at__isnull=False).exists() and entries.filter(language="en").exists()
+    home = client.get("/").content.decode()
+    url = page.get_absolute_url()
+    assert f'<a class="urgent__text" href="{url}">' in home  # the alert, first on the page
+    assert f'<h2 class="story__headline"><a href="{url}">' in home and '<span class="live-badge">مباشر</span>' in home
+    html = client.get(url).content.decode()
+    assert "أبرز النقاط" in html and 'class="live__pinned"' in html and "data-live-poll" in html
+    english = client.get("/en/").content.decode()
+    assert "Euphrates floods cut" in english
+    # Run again on every start: nothing doubled; an expired alert is published again.
+    call_command("load_live_demo", "--force")
+    assert LiveEntry.objects.count() == entries.count() and UrgentAlert.objects.count() == 1
+    UrgentAlert.objects.update(
+        expires_at=timezone.now() - timedelta(minutes=1), created_at=timezone.now() - timedelta(hours=1)
+    )
+    call_command("load_live_demo", "--force")
+    assert UrgentAlert.objects.showing().count() == 1

@@ -1,0 +1,30 @@
+"""Reporters post to live pages; editors also review, correct, pin and withdraw entries, publish and withdraw urgent
+alerts, change the desk's settings and read its log."""
+
+from django.db import migrations
+
+from articles.roles import create_groups, create_permissions_now, remove_grants
+
+GRANTS = {
+    "reporter": {"live": ["add_liveentry", "view_liveentry", "view_livepage"]},
+    "editor": {
+        "live": ["add_liveentry", "change_liveentry", "view_liveentry", "publish_liveentry", "view_livepage",
+                 "add_urgentalert", "change_urgentalert", "view_urgentalert",
+                 "change_livesettings", "view_livesettings", "view_liveevent"],
+    },
+}  # fmt: skip
+
+
+def grant(apps, schema_editor):
+    create_permissions_now(apps)
+    create_groups(apps, GRANTS)
+
+
+def revoke(apps, schema_editor):
+    remove_grants(apps, GRANTS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("live", "0001_initial")]
+
+    operations = [migrations.RunPython(grant, revoke)]

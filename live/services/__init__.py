@@ -1,0 +1,1 @@
+"""The live desk's writes, one module per noun: alerts, coverage (and its settings), entries."""
