@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from articles.models import AuthorLink, Image
+from articles.models import Article, AuthorLink, Image
 from articles.services.images import image_store
 from comments.forms import form_token
 from comments.models import Comment
@@ -120,7 +120,38 @@ def _newsroom():
         article=article, name="Sara", email="sara@example.org", body="Agreed, good news.", parent=first
     )
     comment_services.comments_approve(comments=Comment.objects.all(), by=None)
+    _live_coverage(section, photo)
     return article, first, author
+
+
+def _live_coverage(section, photo):
+    """A live page with every kind of entry and more than one part, one whose coverage ended, and an urgent alert
+    (on every page) pointing at the first."""
+    from live.services.alerts import alert_publish
+    from live.services.coverage import coverage_end, coverage_start
+    from live.services.entries import entry_correct, entry_mark_key_point, entry_pin, entry_post, entry_withdraw
+    from tests.factories import make_staff
+
+    editor = make_staff("html-live-editor", "editor")
+    page = coverage_start(
+        article=make_article(section=section, headline_ar="مباشر: فيضان الفرات", headline_en="Live: the flood"),
+        by=editor,
+    )
+    for number in range(22):
+        entry_post(article=page, by=editor, text=f"تحديث رقم {number} من الضفة.")
+    quote = entry_post(article=page, by=editor, text="", quote="لن نغادر", quote_by="أحد السكان", title="شاهد")
+    entry_post(article=page, by=editor, text="", photo=photo)
+    entry_post(article=page, by=editor, text="Water is still rising.\n\nhttps://youtu.be/dQw4w9WgXcQ", language="en")
+    corrected = entry_post(article=page, by=editor, text="خمسة بيوت غمرتها المياه.")
+    entry_correct(entry=corrected, by=editor, note="ثلاثة لا خمسة", body_html="<p>ثلاثة بيوت غمرتها المياه.</p>")
+    entry_withdraw(entry=entry_post(article=page, by=editor, text="خبر لم يتأكد."), by=editor)
+    entry_mark_key_point(entry=quote, by=editor)
+    entry_pin(entry=corrected, by=editor)
+    ended = coverage_start(article=make_article(section=section, headline_ar="تغطية انتهت"), by=editor)
+    entry_post(article=ended, by=editor, text="آخر تحديث.")
+    coverage_end(article=ended, by=editor)
+    alert_publish(text_ar="عاجل: إغلاق المعابر", text_en="Crossings closed", article=page,
+                  expires_at=timezone.now() + timedelta(hours=1), by=editor)  # fmt: skip
 
 
 # Pages that answer with an error status; every other page is a 200.
@@ -147,8 +178,15 @@ def _pages(article, comment, author, language):
         bad_link = reverse("comments:privacy_confirm", args=["not-a-token"])
         comment_post = reverse("comments:comment_post", args=[article.pk])
     query, no_match = ("العبارات", "زلزال") if language == "ar" else ("ferries", "earthquake")
+    live_page = Article.objects.get(live_started_at__isnull=False, live_ended_at__isnull=True)
+    with override(language):
+        live_url = live_page.get_absolute_url()
+        ended_url = Article.objects.get(live_ended_at__isnull=False).get_absolute_url()
     reader = Client()
     pages = {
+        "live page": reader.get(live_url),
+        "live page, earlier part": reader.get(live_url, {"part": 1}),
+        "live page, ended": reader.get(ended_url) if language == "ar" else reader.get(live_url, {"part": 2}),
         "home": reader.get(home),
         "home, page 2": reader.get(home, {"page": 2}),
         "article": reader.get(article_url),
@@ -237,6 +275,12 @@ def test_every_reader_page_is_valid_html_in_both_languages(privacy_policy, tmp_p
     assert "<picture" in article_html and "corrections-heading" in article_html
     assert "embed__placeholder" in article_html
     assert 'class="field-error"' in (tmp_path / "en-comment-form-with-errors.html").read_text()
+    live_html = (tmp_path / "ar-live-page.html").read_text()
+    assert "live__key-points" in live_html and "live__pinned" in live_html and "live-entry--withdrawn" in live_html
+    assert "<blockquote>" in live_html and 'lang="en"' in live_html and "data-live-poll" in live_html
+    assert "انتهت التغطية" in (tmp_path / "ar-live-page-ended.html").read_text()
+    for name in ("ar-home.html", "en-home.html", "ar-404.html", "en-search-with-none.html"):
+        assert 'class="urgent"' in (tmp_path / name).read_text(), name
     author_html = (tmp_path / "en-author.html").read_text()
     assert "Covers rural Deir ez-Zor" in author_html and 'href="https://x.example/layla"' in author_html
     assert "<img" in author_html

@@ -261,3 +261,31 @@ def test_pages_carry_their_tags_for_a_cache_in_front(site):
         assert f"article-{site.b.pk}" not in tags
         assert response["Surrogate-Key"] == response["xkey"]
         assert set(response["Cache-Tag"].split(",")) == tags
+
+
+def test_live_coverage_refreshes_its_page_its_poll_answer_and_its_cards_only(site, settings):
+    from live.services.coverage import coverage_end, coverage_start, live_settings_change
+    from live.services.entries import entry_post
+
+    # Its cards everywhere gain the «مباشر» marker, and its page the coverage.
+    cards = [*A_PAGES, *HOME, *POLITICS, *C_PAGES, *SEARCH, *SITEMAPS, "tag deir", "writer rana", "feed",
+             "politics feed"]  # fmt: skip
+    coverage_start(article=site.a, by=site.editor)
+    site.check(cards, settings)
+    pages = site.pages
+    with override("en"):
+        english_poll = f"/en/live/{site.a.pk}/poll.json"
+    live = {"a poll (ar)": f"/live/{site.a.pk}/poll.json", "a poll (en)": english_poll,
+            "a live feed": f"/live/{site.a.pk}/feed/"}  # fmt: skip
+    site.pages = lambda: {**pages(), **live}
+    site.warm()
+    # A new entry: that page, its poll answers and feed, and its cards (their marker says when it was updated).
+    entry_post(article=site.a, by=site.editor, text="تحديث من الميدان")
+    site.check([*cards, *live], settings)
+    # The desk's interval: live pages and their poll answers, nothing else.
+    site.warm()
+    live_settings_change(poll_seconds=60, review_entries=False, by=site.editor)
+    site.check([*A_PAGES, "a poll (ar)", "a poll (en)"], settings)
+    site.warm()
+    coverage_end(article=site.a, by=site.editor)
+    site.check([*cards, *live], settings)
