@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench-day bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
+.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench-day bench-live bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -91,6 +91,11 @@ bench: messages
 bench-day: messages system-packages
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/day.py --articles $(ARTICLES)
+
+# Thousands of readers polling a live page while the desk posts: answers from the cache or 304, delivery delays.
+bench-live: messages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/live.py
 
 bench-consent: setup
 	$(BIN)/python bench/consent.py

@@ -4,7 +4,7 @@ form a reporter posts from on a phone (desk_post)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -110,8 +110,16 @@ class LivePageAdmin(admin.ModelAdmin):
         return (
             LivePage.objects.published()
             .defer("body", "body_ar", "body_en", "search_text", "search_index")
-            .annotate(entry_count=Count("entries", filter=Q(entries__status="published")))
-            .order_by("live_ended_at", "-live_started_at", "-published_at")
+            .annotate(
+                entry_count=Count("entries", filter=Q(entries__status="published")),
+                # Live now first, then ended coverage, then the rest, each newest first (NULLs sort alike everywhere).
+                coverage_order=Case(
+                    When(live_started_at__isnull=False, live_ended_at__isnull=True, then=Value(0)),
+                    When(live_started_at__isnull=False, then=Value(1)),
+                    default=Value(2),
+                ),
+            )
+            .order_by("coverage_order", "-published_at")
         )
 
     @admin.display(description=_("coverage"))
@@ -227,7 +235,8 @@ class LiveEntryAdmin(admin.ModelAdmin):
         return False  # withdrawn, never deleted: the permalink says so
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm(entries.PUBLISH_PERMISSION)
+        withdrawn = obj is not None and obj.status == LiveEntry.Status.WITHDRAWN  # shown as it was, never changed
+        return request.user.has_perm(entries.PUBLISH_PERMISSION) and not withdrawn
 
     def has_publish_permission(self, request):
         return request.user.has_perm(entries.PUBLISH_PERMISSION)

@@ -134,3 +134,15 @@ class EntryCorrectionForm(forms.ModelForm):
         model = LiveEntry
         fields = ["title", "body", "quote", "quote_by"]
         widgets = {"body": forms.Textarea(attrs={"dir": "auto"}), "title": forms.TextInput(attrs={"dir": "auto"})}
+
+    def clean(self):
+        data = super().clean()
+        said = (data.get("body") or "").strip() or (data.get("quote") or "").strip()
+        if not said and self.instance.photo_id is None:
+            raise forms.ValidationError(_("An entry needs text, a quote or a photo."), code="empty")
+        if self.instance.is_published() and not (data.get("correction_note") or "").strip():
+            self.add_error(
+                "correction_note",
+                forms.ValidationError(_("Say what was corrected: readers see the note."), code="required"),
+            )
+        return data

@@ -426,3 +426,87 @@ def test_the_live_page_query_count_is_fixed(page, editor, page_queries):
     pages_purge_all()
     with page_queries(9):
         Client().get(url)
+
+
+# The desk in the admin.
+
+
+def admin_client(user):
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+def test_an_editor_starts_and_ends_coverage_from_the_admin(editor):
+    article = make_article(headline_ar="مقال سيصبح مباشراً")
+    client = admin_client(editor)
+    changelist = reverse("admin:live_livepage_changelist")
+    assert "مقال سيصبح مباشراً" in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "start_selected", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.is_live
+    listing = client.get(changelist).content.decode()
+    assert f'href="{reverse("admin:live_post_entry", args=[article.pk])}"' in listing
+    client.post(changelist, {"action": "end_selected", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.live_ended_at is not None and not article.is_live
+
+
+def test_a_reporter_cannot_start_coverage(reporter):
+    article = make_article()
+    client = admin_client(reporter)
+    response = client.post(
+        reverse("admin:live_livepage_changelist"), {"action": "start_selected", "_selected_action": [article.pk]}
+    )
+    article.refresh_from_db()
+    assert not article.is_live and response.status_code in (200, 302)
+
+
+def test_an_editor_reviews_pins_and_withdraws_entries_from_the_admin(page, editor, reporter):
+    live_settings_change(poll_seconds=20, review_entries=True, by=editor)
+    waiting = post(page, reporter, "ينتظر المراجعة")
+    client = admin_client(editor)
+    changelist = reverse("admin:live_liveentry_changelist")
+    assert "ينتظر المراجعة" in client.get(changelist).content.decode()
+    for action in ("publish_selected", "pin_selected", "key_point_selected"):
+        client.post(changelist, {"action": action, "_selected_action": [waiting.pk]})
+    waiting.refresh_from_db()
+    assert waiting.is_published() and waiting.pinned and waiting.key_point
+    client.post(changelist, {"action": "withdraw_selected", "_selected_action": [waiting.pk]})
+    waiting.refresh_from_db()
+    assert waiting.status == LiveEntry.Status.WITHDRAWN and not waiting.pinned
+
+
+def test_an_editor_corrects_an_entry_from_the_admin_with_a_note(client, page, editor):
+    entry = post(page, editor, "سبعة جرحى")
+    desk = admin_client(editor)
+    change = reverse("admin:live_liveentry_change", args=[entry.pk])
+    fields = {"title": "", "body": "<p>أربعة جرحى</p>", "quote": "", "quote_by": ""}
+    refused = desk.post(change, {**fields, "correction_note": ""})
+    assert refused.status_code == 200 and "يرى القرّاء الملاحظة" in refused.content.decode()
+    assert desk.post(change, {**fields, "correction_note": "العدد أربعة"}).status_code == 302
+    html = html_of(client, page.get_absolute_url())
+    assert "أربعة جرحى" in html and "العدد أربعة" in html
+
+
+def test_the_desk_settings_page_changes_the_interval(page, editor):
+    client = admin_client(editor)
+    change = reverse("admin:live_livesettings_change", args=[1])
+    assert client.get(reverse("admin:live_livesettings_changelist"))["Location"] == change
+    assert client.post(change, {"poll_seconds": "90"}).status_code == 302
+    assert LiveSettings.current().poll_seconds == 90 and not LiveSettings.current().review_entries
+    refused = client.post(change, {"poll_seconds": "1"})
+    assert refused.status_code == 200 and LiveSettings.current().poll_seconds == 90
+
+
+def test_the_correction_form_refuses_an_empty_entry_and_a_withdrawn_one_is_read_only(page, editor):
+    entry = post(page, editor, "نص")
+    desk = admin_client(editor)
+    change = reverse("admin:live_liveentry_change", args=[entry.pk])
+    empty = {"title": "", "body": "", "quote": "", "quote_by": "", "correction_note": "حذف"}
+    refused = desk.post(change, empty)
+    assert refused.status_code == 200 and "يحتاج التحديث إلى نص أو اقتباس أو صورة" in refused.content.decode()
+    entry_withdraw(entry=entry, by=editor)
+    assert desk.post(change, {**empty, "body": "<p>عاد</p>"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.status == LiveEntry.Status.WITHDRAWN and entry.body == "<p>نص</p>"
