@@ -8,12 +8,12 @@ Live coverage under a crowd (`make bench-live`): thousands of readers keep a liv
 3. --readers (2,000) simulated readers' pages poll the page's one poll address as live.js does: each starts at a
    random moment of the first interval, asks every interval with ±10 % jitter, with the ETag of the answer it has
    (a browser's `cache: "no-cache"`), and learns the interval from every answer. Meanwhile the desk posts an entry
-   every --post seconds (15) through the services, for --duration seconds (60).
+   every --post seconds (15) through the services, for --readers-seconds (60).
 4. Counts the answers served from the page cache (X-Page-Cache: hit) or as 304, the SQL queries a cached poll costs
    (in process, Django's test client), and for each entry the delay from its commit to each reader's first answer
    that holds it: the promise is at most the interval plus a couple of seconds.
 5. The outside reference, same run: the cached poll answer against a bare Django view of the same size
-   (bench/bare/), wrk taking turns --rounds times.
+   (bench/bare/), wrk taking turns --rounds times (3, of --duration seconds: 10).
 
 Prints a table and writes bench/results/live-<database>-<readers>.json.
 Run: .venv/bin/python bench/live.py   (DATABASE_URL=postgres://… for PostgreSQL)
@@ -51,7 +51,8 @@ class Poller:
 
     async def ask(self):
         reader, writer = await asyncio.open_connection(self.host, self.port)
-        headers = f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: close\r\n"
+        # HTTP/1.0: one answer per connection, never chunked, as plain as a client gets.
+        headers = f"GET {self.path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n"
         if self.etag:
             headers += f"If-None-Match: {self.etag}\r\n"
         writer.write((headers + "\r\n").encode())
@@ -138,10 +139,10 @@ def main():
     parser.add_argument("--readers", type=int, default=2_000)
     parser.add_argument("--interval", type=int, default=10)
     parser.add_argument("--post", type=float, default=15)
-    add_load_arguments(parser, "seconds of readers, and of each wrk run of the reference")
+    add_load_arguments(parser, "seconds of each wrk run of the reference")
+    parser.add_argument("--readers-seconds", type=int, default=60, help="how long the readers keep the page open")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
-    parser.set_defaults(duration=60)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench-live installs it when run as root)")
@@ -190,14 +191,15 @@ def run(args, folder, redis_url):
         entry_post(article=page, by=editor, text=f"تحديث رقم {number}: المياه ما زالت ترتفع عند الجسر القديم.")
     path = reverse("live:poll", args=[page.pk])
     costs = poll_costs(path)
-    print(f"Seeded {args.articles:,} articles in {seconds:.1f} s ({vendor}); poll answer {costs['cached']['bytes']:,} "
-          f"bytes; {args.readers:,} readers polling every {args.interval} s for {args.duration} s, an entry posted "
-          f"every {args.post:g} s; gunicorn with {args.workers} sync workers", flush=True)  # fmt: skip
+    print(f"Seeded {args.articles:,} articles in {seconds:.1f} s ({vendor}); poll answer "
+          f"{costs['cached']['bytes']:,} bytes; {args.readers:,} readers polling every {args.interval} s for "
+          f"{args.readers_seconds} s, an entry posted every {args.post:g} s; gunicorn with {args.workers} sync "
+          "workers", flush=True)  # fmt: skip
 
     server = Gunicorn(environment, args.workers)
     bare = Gunicorn(bare_environment(costs["cached"]["bytes"]), args.workers, app="bench.bare.wsgi", ready="/")
     try:
-        until = time.time() + args.duration
+        until = time.time() + args.readers_seconds
         pollers = [Poller("127.0.0.1", server.port, path) for _ in range(args.readers)]
         desk = Desk(page, editor, args.post, until)
         desk.start()
@@ -222,7 +224,7 @@ def run(args, folder, redis_url):
     missed = sum(1 for pk in desk.posted for poller in pollers if pk not in poller.seen)
     report = {
         "database": vendor, "articles": args.articles, "readers": args.readers, "interval_seconds": args.interval,
-        "post_every_seconds": args.post, "duration_seconds": args.duration, "workers": args.workers,
+        "post_every_seconds": args.post, "readers_seconds": args.readers_seconds, "workers": args.workers,
         "poll_bytes": costs["cached"]["bytes"], "queries": {name: cost["queries"] for name, cost in costs.items()},
         "answers": answers, "answers_per_second": round(answers / elapsed), "outcomes": outcomes,
         "from_cache_or_304": round(from_cache / answers, 4) if answers else None,
