@@ -155,6 +155,8 @@ class Listing:
                 article.featured_image_id,
                 article.live_started_at,
                 article.live_ended_at,
+                # A live story's card says when it was last updated.
+                article.updated_at if article.is_live else None,
             ),
         )
 
@@ -163,7 +165,8 @@ class Listing:
         """The listing of the article as the database holds it now (None if it holds none)."""
         from .models import Article
 
-        fields = ["status", "published_at", "section_id", "featured_image_id", "live_started_at", "live_ended_at"]
+        fields = ["status", "published_at", "section_id", "featured_image_id", "live_started_at", "live_ended_at",
+                  "updated_at"]  # fmt: skip
         names = ("headline", "body", *CARD_FIELDS)
         fields += [f"{name}_{code}" for code, _name in settings.LANGUAGES for name in dict.fromkeys(names)]
         article = Article.objects.filter(pk=pk).only(*fields).first()

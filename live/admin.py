@@ -181,7 +181,11 @@ class LivePageAdmin(admin.ModelAdmin):
         page = get_object_or_404(LivePage.objects.published(), pk=pk)
         may_publish = request.user.has_perm(entries.PUBLISH_PERMISSION)
         form = EntryPostForm(request.POST or None, request.FILES or None, may_publish=may_publish)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not page.is_live:
+            # Said before a photo is stored for an entry that cannot be posted.
+            form.is_valid()
+            form.add_error(None, _("This page is not being covered live: entries can no longer be posted."))
+        elif request.method == "POST" and form.is_valid():
             entry = self._post(request, page, form)
             if entry is not None:
                 message = _("Posted: readers see it now.") if entry.is_published() else _("Sent to the editors.")
@@ -193,7 +197,7 @@ class LivePageAdmin(admin.ModelAdmin):
             "title": _("Post to the live page"),
             "page": page,
             "form": form,
-            "recent": LiveEntry.objects.filter(article=page).exclude(status="withdrawn")[:5],
+            "recent": LiveEntry.objects.filter(article=page).exclude(status="withdrawn").order_by("-created_at")[:5],
         }
         return TemplateResponse(request, "admin/live/post.html", context)
 

@@ -2,10 +2,12 @@
 The urgent alert as reader pages read it: the alerts showing now, kept in the shared cache so that drawing a page
 costs no query for them, and the page-cache tag every page that shows the bar (every reader page) carries.
 
-Who writes the cached state: the services, once their change commits (live/services/alerts.py), with `set`; a page
-that finds nothing cached reads the database and stores what it read with `add`, which never overwrites a newer
-state a service stored meanwhile. Expiry needs no write: the cached state holds each alert's expiry and the bar
-shows only alerts not yet expired, while the page cache purges ALERT_TAG when an expiry comes (alert_came_due).
+Who writes the cached state: the services, once their change commits (live/services/alerts.py), with `set`, and
+again from the job queue a few seconds later (two changes committed at the same moment could otherwise leave the
+state between them); a page that finds nothing cached reads the database and stores what it read with `add`, which
+never overwrites a newer state a service stored meanwhile. Expiry needs no write: the cached state holds each
+alert's expiry and the bar shows only alerts not yet expired, while the page cache purges ALERT_TAG when an expiry
+comes (alert_came_due).
 """
 
 import logging
@@ -22,6 +24,9 @@ ALERT_TAG = "alert"
 ALERTS_CACHE_KEY = "live:alerts"
 # The most alerts a page considers: only the newest showing one is shown; the others wait in case it expires first.
 ALERTS_KEPT = 5
+# How long the cached state is kept: the services write it at every change; this bounds how long a state written out
+# of order (two changes at the same moment) could last were the job that reads it again a few seconds later lost.
+ALERTS_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,7 @@ def alerts_forget():
 def alerts_remember():
     """Store the alerts showing now in the shared cache (a service calls it once its change has committed)."""
     try:
-        cache.set(ALERTS_CACHE_KEY, _read_showing(), timeout=None)
+        cache.set(ALERTS_CACHE_KEY, _read_showing(), timeout=ALERTS_CACHE_SECONDS)
     except Exception:
         logger.warning("Urgent alerts not cached: the cache is unavailable", exc_info=True)
 
@@ -84,7 +89,7 @@ def current_alert(language):
     if showing is None:
         showing = _read_showing()
         try:
-            cache.add(ALERTS_CACHE_KEY, showing, timeout=None)
+            cache.add(ALERTS_CACHE_KEY, showing, timeout=ALERTS_CACHE_SECONDS)
         except Exception:  # noqa: BLE001, S110 - already logged above; the page is drawn all the same
             pass
     now = time.time()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import images
+from articles.sanitize import clean_body
 
 from .models import ALERT_MAX_LENGTH, LiveEntry, LiveSettings
 
@@ -137,7 +138,8 @@ class EntryCorrectionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        said = (data.get("body") or "").strip() or (data.get("quote") or "").strip()
+        # What the sanitiser keeps of the text, as the service will see it.
+        said = clean_body(data.get("body") or "").strip() or (data.get("quote") or "").strip()
         if not said and self.instance.photo_id is None:
             raise forms.ValidationError(_("An entry needs text, a quote or a photo."), code="empty")
         if self.instance.is_published() and not (data.get("correction_note") or "").strip():

@@ -123,7 +123,9 @@ class LiveEntry(models.Model):
     objects = LiveEntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-sequence", "-id"]
+        # The desk's order (the newest written first, those waiting for review among them); readers' pages order
+        # by place on the page, explicitly.
+        ordering = ["-created_at", "-id"]
         permissions = [("publish_liveentry", _("Can publish, correct, pin and withdraw live entries"))]
         verbose_name = _("live entry")
         verbose_name_plural = _("live entries")
@@ -134,8 +136,9 @@ class LiveEntry(models.Model):
                 name="live_entry_not_empty",
                 violation_error_message=_("An entry needs text, a quote or a photo."),
             ),
+            # A published entry has its place and time (a withdrawn one keeps them, if it ever had them).
             models.CheckConstraint(
-                condition=Q(status=EntryStatus.PENDING) | Q(sequence__isnull=False, published_at__isnull=False),
+                condition=~Q(status=EntryStatus.PUBLISHED) | Q(sequence__isnull=False, published_at__isnull=False),
                 name="live_entry_shown_has_place",
             ),
             models.UniqueConstraint(

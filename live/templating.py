@@ -51,12 +51,18 @@ class LivePage:
     """What a live page shows of its coverage: the entries of one part (the newest, by default), the key points,
     the pinned entry, the links to older and newer parts. Loaded once per page (head and body both read it)."""
 
-    def __init__(self, article, part=None):
+    def __init__(self, article, part=None, *, preview=False):
         self.article = article
         self.part = part
-        entries = LiveEntry.objects.filter(article=article, status__in=SHOWN_STATUSES).select_related("photo")
+        self.preview = preview
+        # Withdrawn entries keep their place (a notice says so), unless they never had one (withdrawn unseen).
+        entries = (
+            LiveEntry.objects.filter(article=article, status__in=SHOWN_STATUSES, sequence__isnull=False)
+            .select_related("photo")
+            .order_by("-sequence")
+        )
         if part is None:
-            self.entries = list(entries.order_by("-sequence")[:ENTRIES_PER_PART])
+            self.entries = list(entries[:ENTRIES_PER_PART])
         else:
             first = (part - 1) * ENTRIES_PER_PART + 1
             self.entries = list(entries.filter(sequence__gte=first, sequence__lt=first + ENTRIES_PER_PART))
@@ -89,7 +95,7 @@ class LivePage:
     @property
     def polls(self):
         """Whether the page asks for new entries: the newest part of coverage still going on."""
-        return self.article.is_live and self.part is None
+        return self.article.is_live and self.part is None and not self.preview
 
 
 def _part(request):
@@ -107,7 +113,7 @@ def live_page(context, article):
     if not article.has_live_coverage:
         return None
     if getattr(article, "_live_page", None) is None:
-        article._live_page = LivePage(article, _part(context["request"]))
+        article._live_page = LivePage(article, _part(context["request"]), preview=bool(context.get("preview")))
     return article._live_page
 
 

@@ -11,9 +11,12 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 
 from articles.models import Article
+from articles.page_tags import article_page_tag, article_tag
 from articles.sanitize import clean_body
+from core.pagecache import tag_page
 
 from .models import LiveEntry
+from .page_tags import live_tag
 from .templating import SHOWN_STATUSES, LivePage, poll_seconds
 
 FEED_LENGTH = 50
@@ -21,9 +24,12 @@ INTERVAL_HEADER = "X-Poll-Interval"
 
 
 def _live_article(pk):
+    """The live page's article, as readers may see it; what is drawn from it shows its headline and whether it is
+    still published, so it is purged with the article's own page."""
     article = get_object_or_404(Article.objects.published().translated(get_language()).for_page(), pk=pk)
     if not article.has_live_coverage:
         raise Http404
+    tag_page(article_tag(pk), article_page_tag(pk))
     return article
 
 
@@ -64,7 +70,8 @@ def poll(request, pk):
 def entry_permalink(request, pk):
     """An entry's lasting address: the part of its page that holds it, at the entry."""
     entry = get_object_or_404(
-        LiveEntry.objects.filter(status__in=SHOWN_STATUSES).only("pk", "sequence", "article"), pk=pk
+        LiveEntry.objects.filter(status__in=SHOWN_STATUSES, sequence__isnull=False).only("pk", "sequence", "article"),
+        pk=pk,
     )
     article = _live_article(entry.article_id)
     return redirect(f"{article.get_absolute_url()}?part={entry.part}#{entry.anchor}")
@@ -88,10 +95,6 @@ class LiveEntriesFeed(Feed):
         return article.standfirst or article.headline
 
     def items(self, article):
-        from core.pagecache import tag_page
-
-        from .page_tags import live_tag
-
         tag_page(live_tag(article.pk))
         return list(LiveEntry.objects.published().filter(article=article).order_by("-sequence")[:FEED_LENGTH])
 

@@ -6,6 +6,7 @@ from the desk's phone form, with review (browser tests: tests/browser/test_live_
 import io
 import json
 import re
+from datetime import datetime
 
 import pytest
 from django.test import Client
@@ -510,3 +511,90 @@ def test_the_correction_form_refuses_an_empty_entry_and_a_withdrawn_one_is_read_
     assert desk.post(change, {**empty, "body": "<p>عاد</p>"}).status_code == 403
     entry.refresh_from_db()
     assert entry.status == LiveEntry.Status.WITHDRAWN and entry.body == "<p>نص</p>"
+
+
+def test_a_new_entry_moves_the_pages_last_change_in_the_sitemap(client, page, editor):
+    entry = post(page, editor, "تحديث للخريطة")
+    page.refresh_from_db()
+    assert page.updated_at == entry.published_at  # the page changed when its newest entry was posted
+    sitemap = html_of(client, "/sitemap.xml")
+    block = sitemap[sitemap.index(f"http://testserver{page.get_absolute_url()}") :]
+    lastmod = datetime.fromisoformat(re.search(r"<lastmod>([^<]+)</lastmod>", block).group(1))
+    assert lastmod == entry.published_at  # to the second, not only the day
+
+
+def test_a_pending_entry_is_withdrawn_unseen(client, page, editor, reporter):
+    live_settings_change(poll_seconds=20, review_entries=True, by=editor)
+    waiting = post(page, reporter, "لن يُنشر")
+    admin_client(editor).post(
+        reverse("admin:live_liveentry_changelist"), {"action": "withdraw_selected", "_selected_action": [waiting.pk]}
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == LiveEntry.Status.WITHDRAWN and waiting.sequence is None
+    html = html_of(client, page.get_absolute_url())
+    assert "لن يُنشر" not in html and "سُحب هذا التحديث" not in html
+    assert client.get(waiting.get_absolute_url()).status_code == 404
+
+
+def test_a_correction_that_the_sanitiser_empties_is_refused_on_the_form(page, editor):
+    entry = post(page, editor, "نص")
+    change = reverse("admin:live_liveentry_change", args=[entry.pk])
+    fields = {"title": "", "body": "<script>alert(1)</script><div></div>", "quote": "", "quote_by": ""}
+    refused = admin_client(editor).post(change, {**fields, "correction_note": "تصحيح"})
+    assert refused.status_code == 200 and "يحتاج التحديث إلى نص أو اقتباس أو صورة" in refused.content.decode()
+
+
+def test_unpublishing_or_renaming_the_page_reaches_its_poll_answer_and_feed(page, editor):
+    from articles.services.articles import article_save, article_unpublish
+
+    post(page, editor, "تحديث")
+    pages_purge_all()
+    reader = Client()
+    for url in (poll_url(page), f"/live/{page.pk}/feed/"):
+        reader.get(url)
+        assert reader.get(url)["X-Page-Cache"] == "hit"
+    page.headline_ar = "عنوان جديد للتغطية"
+    article_save(article=page, by=editor, loaded_version=page.version)
+    assert "<title>عنوان جديد للتغطية</title>" in reader.get(f"/live/{page.pk}/feed/").content.decode()
+    article_unpublish(article=page, by=editor)
+    assert reader.get(poll_url(page)).status_code == 404
+    assert reader.get(f"/live/{page.pk}/feed/").status_code == 404
+
+
+def test_pinning_gives_both_entries_a_new_version_for_open_pages(client, page, editor):
+    first, second = post(page, editor, "الأول"), post(page, editor, "الثاني")
+    entry_pin(entry=first, by=editor)
+    before = {item["id"]: item["version"] for item in client.get(poll_url(page)).json()["entries"]}
+    entry_pin(entry=second, by=editor)
+    after = {item["id"]: item["version"] for item in client.get(poll_url(page)).json()["entries"]}
+    assert after[first.pk] > before[first.pk] and after[second.pk] > before[second.pk]
+
+
+def test_editing_a_live_article_refreshes_its_cards_updated_time(page, editor):
+    from articles.services.articles import article_save
+
+    pages_purge_all()
+    reader = Client()
+    reader.get("/")
+    assert reader.get("/")["X-Page-Cache"] == "hit"
+    page.body_ar = "<p>خلفية محدّثة.</p>"
+    article_save(article=page, by=editor, loaded_version=page.version)
+    assert reader.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_the_desk_lists_entries_waiting_for_review_among_the_latest(page, editor, reporter):
+    live_settings_change(poll_seconds=20, review_entries=True, by=editor)
+    for number in range(6):
+        post(page, editor, f"منشور {number}")
+    post(page, reporter, "ينتظر محرراً")
+    html = admin_client(reporter).get(post_url(page)).content.decode()
+    assert "ينتظر محرراً" in html and "ينتظر المراجعة" in html
+
+
+def test_a_photo_for_ended_coverage_is_not_stored(page, editor, reporter):
+    coverage_end(article=page, by=editor)
+    response = admin_client(reporter).post(
+        post_url(page), {"text": "", "photo": photos.camera_jpeg(), "photo_alt": "صورة", "language": "ar"}
+    )
+    assert response.status_code == 200 and "لم يعد من الممكن نشر" in response.content.decode()
+    assert not Image.objects.exists()

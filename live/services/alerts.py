@@ -1,6 +1,7 @@
 """Urgent alerts: publishing one line of breaking news on every reader page, and withdrawing it."""
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,15 +12,29 @@ from articles.page_tags import pages_schedule_changed_on_commit
 from core.pagecache import pages_purge_on_commit
 
 from ..alerts import ALERT_TAG, alerts_forget, alerts_remember
+from ..jobs import alerts_refresh
 from ..models import LiveAction, LiveEvent, UrgentAlert
+
+logger = logging.getLogger(__name__)
+
+
+# The alerts read again this long after a change (live/jobs.py).
+REFRESH_SECONDS = 5
 
 
 def _shown_everywhere_on_commit():
     """Every reader page shows the bar: the cached state and every page, now and once the change commits (as
-    pages_purge_on_commit does: a page drawn in between from the state before it is not kept)."""
+    pages_purge_on_commit does: a page drawn in between from the state before it is not kept), and again a few
+    seconds later from the job queue."""
     alerts_forget()
     transaction.on_commit(alerts_remember)
     pages_purge_on_commit({ALERT_TAG})
+    try:
+        # In a savepoint: a failed insert must not leave the change's own transaction aborted.
+        with transaction.atomic():
+            alerts_refresh.using(run_after=timezone.now() + timedelta(seconds=REFRESH_SECONDS)).enqueue()
+    except Exception:
+        logger.warning("The alerts' refresh was not enqueued", exc_info=True)
     # Its expiry is a scheduled change the page cache waits for.
     pages_schedule_changed_on_commit()
 

@@ -9,7 +9,7 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.html import urlize
 from django.utils.translation import gettext as _
@@ -176,15 +176,21 @@ def entry_pin(*, entry: LiveEntry, by, pinned: bool = True) -> LiveEntry:
     """Pin a published entry at the top of its page (the page's previous pinned entry is unpinned), or unpin it."""
     _check_may_publish(by)
     with transaction.atomic():
+        # The page's row first: two editors pinning two entries of one page take turns.
+        Article.objects.select_for_update().filter(pk=entry.article_id).first()
         entry = LiveEntry.objects.select_for_update().get(pk=entry.pk)
         if pinned and entry.status != EntryStatus.PUBLISHED:
             raise ValidationError(_("Only a published entry can be pinned."), code="not_published")
         if entry.pinned == pinned:
             return entry
         if pinned:
-            LiveEntry.objects.filter(article_id=entry.article_id, pinned=True).update(pinned=False)
+            # A new version for each: an open page replaces the entries whose «pinned» flag changed.
+            LiveEntry.objects.filter(article_id=entry.article_id, pinned=True).update(
+                pinned=False, version=F("version") + 1
+            )
         entry.pinned = pinned
-        entry.save(update_fields=["pinned"])
+        entry.version += 1
+        entry.save(update_fields=["pinned", "version"])
         action = LiveAction.ENTRY_PINNED if pinned else LiveAction.ENTRY_UNPINNED
         LiveEvent.objects.create(by=by, action=action, article_id=entry.article_id, entry=entry)
         page_tags.entries_changed(entry.article_id)

@@ -3,7 +3,8 @@
 // for the newest entries, as often as each answer says (0: stop), never while the page is hidden:
 // - entries it has not shown wait behind a «تحديثات جديدة (3)» button, so nothing moves under the reader's eyes;
 //   pressing it puts them at the top and moves focus to the newest;
-// - entries it shows that were corrected or withdrawn are replaced where they stand;
+// - entries it shows that were corrected or withdrawn are replaced where they stand (among the newest an answer
+//   holds: a reload shows older corrections); when more came than an answer holds, the button reloads the page;
 // - the key points, the pinned entry and the coverage's status are replaced; once coverage ends, it stops asking.
 (function () {
   "use strict";
@@ -14,8 +15,11 @@
   var list = live.querySelector("[data-live-entries]");
   var button = live.querySelector("[data-live-new]");
   var waiting = [];  // entries not yet shown, newest first
+  var missed = false;  // more arrived than an answer holds: the button reloads the page instead
   var timer = null;
   var asking = false;
+  var failures = 0;
+  var received = {};  // the HTML last received for each replaced part, to replace it only when it changed
 
   function parse(html) {
     var body = new DOMParser().parseFromString(html, "text/html").body;
@@ -36,23 +40,37 @@
       ? number.toLocaleString("ar-EG") : String(number);
   }
 
-  function showButton() {
-    if (!waiting.length) {
+  function showButton(count) {
+    if (!count) {
       button.hidden = true;
       return;
     }
-    button.textContent = button.getAttribute("data-label").replace("{count}", digits(waiting.length));
+    button.textContent = button.getAttribute("data-label").replace("{count}", digits(count));
     button.hidden = false;
   }
 
-  function replace(container, html) {
-    if (container && container.innerHTML.trim() !== html) container.innerHTML = html;
+  function replace(name, html) {
+    var container = live.querySelector("[data-live-" + name + "]");
+    if (!container) return;
+    if (!(name in received)) received[name] = container.innerHTML.trim();
+    if (received[name] !== html) {
+      container.innerHTML = html;
+      received[name] = html;
+    }
   }
 
   function apply(answer) {
     var newest = newestShown();
     var known = {};
     waiting.forEach(function (entry) { known[entry.id] = true; });
+    var oldest = answer.entries.length ? answer.entries[answer.entries.length - 1].sequence : 0;
+    var newestInAnswer = answer.entries.length ? answer.entries[0].sequence : 0;
+    if (oldest > newest + 1) {
+      // More entries came than one answer holds (a page left hidden for long): the reload shows them all.
+      missed = true;
+      showButton(newestInAnswer - newest);
+      return;
+    }
     answer.entries.slice().reverse().forEach(function (entry) {
       var element = shown(entry.id);
       if (element) {
@@ -63,9 +81,9 @@
         waiting = waiting.map(function (other) { return other.id === entry.id ? entry : other; });
       }
     });
-    replace(live.querySelector("[data-live-highlights]"), answer.highlights);
-    replace(live.querySelector("[data-live-status]"), answer.status);
-    showButton();
+    replace("highlights", answer.highlights);
+    replace("status", answer.status);
+    showButton(waiting.length);
   }
 
   function schedule(seconds) {
@@ -83,21 +101,28 @@
     // "no-cache": the browser asks again every time, with its ETag, and a cache in front answers 304.
     fetch(address, { cache: "no-cache", credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
+        if (response.status === 404) interval = 0;  // the page is gone (unpublished): stop asking
         if (!response.ok) throw new Error(String(response.status));
         return response.json();
       })
       .then(function (answer) {
+        failures = 0;
         interval = answer.ended ? 0 : answer.interval;
         apply(answer);
       })
-      .catch(function () { /* a bad link: ask again later, as usual */ })
+      .catch(function () { failures += 1; })
       .then(function () {
         asking = false;
-        schedule(interval);
+        // A bad link or a struggling server: wait twice as long after each failure, at most five minutes.
+        schedule(failures ? Math.min(interval * Math.pow(2, failures), 300) : interval);
       });
   }
 
   button.addEventListener("click", function () {
+    if (missed) {
+      window.location.reload();
+      return;
+    }
     var empty = list.querySelector("[data-live-empty]");
     if (empty) empty.remove();
     var first = null;
@@ -107,7 +132,7 @@
       first = element;
     });
     waiting = [];
-    showButton();
+    showButton(0);
     if (first) {
       first.setAttribute("tabindex", "-1");
       first.focus();

@@ -67,6 +67,19 @@ def test_new_entries_wait_behind_a_button_and_nothing_moves_under_the_reader(pag
     assert page.console_errors == []
 
 
+def test_more_entries_than_one_answer_holds_are_offered_as_a_reload(page, live_page, editor):
+    page.goto(live_page.get_absolute_url())
+    for number in range(25):
+        entry_post(article=live_page, by=editor, text=f"دفعة من التحديثات رقم {number}")
+    button = page.locator("[data-live-new]")
+    button.wait_for(state="visible", timeout=(POLL_SECONDS * 3) * 1000)
+    assert button.inner_text() == "تحديثات جديدة (25)"
+    with page.expect_navigation():
+        button.click()
+    assert "دفعة من التحديثات رقم 24" in page.locator(".live__entries .live-entry").first.inner_text()
+    assert page.console_errors == []
+
+
 def test_the_page_asks_one_address_and_stops_when_hidden_or_when_coverage_ends(page, live_page, editor):
     page.goto(live_page.get_absolute_url())
     page.wait_for_timeout(POLL_SECONDS * 1000 * 1.2)
