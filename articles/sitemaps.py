@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,6 +69,8 @@ SITEMAPS = {
 
 
 def news_articles():
-    """What a Google News sitemap lists: articles published in the last 48 hours (at most 1,000)."""
+    """What a Google News sitemap lists: articles published in the last 48 hours, and live pages while their
+    coverage goes on, whenever it started: their news is new (at most 1,000)."""
     since = timezone.now() - timedelta(hours=48)
-    return Article.objects.published().filter(published_at__gte=since).order_by("-published_at")[:1000]
+    live = Q(live_started_at__isnull=False, live_ended_at__isnull=True)
+    return Article.objects.published().filter(Q(published_at__gte=since) | live).order_by("-published_at")[:1000]

@@ -6,11 +6,12 @@ from the desk's phone form, with review (browser tests: tests/browser/test_live_
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import override
 from PIL import Image as PILImage
 
@@ -598,3 +599,11 @@ def test_a_photo_for_ended_coverage_is_not_stored(page, editor, reporter):
     )
     assert response.status_code == 200 and "لم يعد من الممكن نشر" in response.content.decode()
     assert not Image.objects.exists()
+
+
+def test_the_news_sitemap_keeps_a_live_page_while_its_coverage_goes_on(client, editor):
+    old = make_article(headline_ar="تغطية بدأت قبل أيام", published_at=timezone.now() - timedelta(days=4))
+    coverage_start(article=old, by=editor)
+    assert "تغطية بدأت قبل أيام" in html_of(client, "/sitemap-news.xml")
+    coverage_end(article=old, by=editor)
+    assert "تغطية بدأت قبل أيام" not in html_of(client, "/sitemap-news.xml")
