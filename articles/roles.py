@@ -2,7 +2,8 @@
 
 Data migrations make and update the groups, each with its own copy of the list as it was then (a migration must
 not depend on code that changes later); the tests restore the groups from here after a transactional test has
-emptied the tables. The comments and consent apps give moderators their rights."""
+emptied the tables. The comments and consent apps give moderators their rights; each app gives the editor-in-chief
+(chief) its share."""
 
 REPORTER = {
     "articles": ["add_article", "change_article", "view_article", "view_section", "view_tag", "add_tag",
@@ -34,7 +35,15 @@ MODERATOR = {
                  "view_moderationevent"],
     "consent": ["view_consentrecord", "view_policyversion"],
 }  # fmt: skip
-GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": MODERATOR}
+# The editor-in-chief: everything an editor and a moderator may do, and the privacy policy (each app's migration
+# grants its own share).
+CHIEF = {
+    "articles": EDITOR["articles"],
+    "live": EDITOR["live"],
+    "comments": MODERATOR["comments"],
+    "consent": [*MODERATOR["consent"], "add_policyversion", "change_policyversion", "delete_policyversion"],
+}
+GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": MODERATOR, "chief": CHIEF}
 
 
 def create_permissions_now(apps):
@@ -71,3 +80,18 @@ def remove_grants(apps, groups):
             permissions = permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
             for group in group_model.objects.filter(name=name):
                 group.permissions.remove(*permissions)
+
+
+def grants_operation(grants):
+    """A data migration's operation that gives `grants` ({group: {app_label: [codename, …]}}) and, reversed, takes
+    them back: what each app's migration that hands out rights needs."""
+    from django.db import migrations
+
+    def grant(apps, schema_editor):
+        create_permissions_now(apps)
+        create_groups(apps, grants)
+
+    def revoke(apps, schema_editor):
+        remove_grants(apps, grants)
+
+    return migrations.RunPython(grant, revoke)

@@ -5,6 +5,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, override
 from django.views.decorators.cache import never_cache
@@ -186,7 +187,15 @@ class ArticlePreviewView(LoginRequiredMixin, ArticlePageMixin, DetailView):
         return article
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, page_languages=[get_language()], **kwargs)
+        article = self.object
+        original = None
+        if not article.is_translated(get_language()):
+            # Not yet written in this language: the page says so and leads to the original's preview.
+            with override(settings.LANGUAGE_CODE):
+                original = reverse("articles:article_preview", args=[article.pk])
+        return super().get_context_data(
+            preview=True, page_languages=[get_language()], untranslated_original=original, **kwargs
+        )
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -17,6 +17,7 @@ def test_demo_content_fills_an_empty_database_once(client, capsys):
     assert counts[0] >= 4 and counts[1] >= 3 and counts[2] >= 8
     output = capsys.readouterr().out
     assert "log in at /admin/ as 'editor'" in output and "as 'reporter'" in output
+    assert "as 'moderator'" in output and "as 'chief'" in output
 
     call_command("load_demo", "--force")
     assert (Section.objects.count(), Author.objects.count(), Article.objects.count()) == counts
@@ -24,6 +25,10 @@ def test_demo_content_fills_an_empty_database_once(client, capsys):
     editor, reporter = (get_user_model().objects.get(username=name) for name in ("editor", "reporter"))
     assert editor.check_password("newsroom-demo-password") and reporter.check_password("newsroom-demo-password")
     assert editor.has_perm("articles.publish_article") and not reporter.has_perm("articles.publish_article")
+    moderator, chief = (get_user_model().objects.get(username=name) for name in ("moderator", "chief"))
+    assert moderator.has_perm("comments.change_comment") and not moderator.has_perm("articles.change_article")
+    assert chief.has_perm("consent.add_policyversion") and chief.has_perm("comments.change_comment")
+    assert chief.has_perm("articles.publish_article") and not editor.has_perm("consent.add_policyversion")
     assert Article.objects.filter(created_by=reporter).exists()
 
     arabic, english = client.get("/").content.decode(), client.get("/en/").content.decode()

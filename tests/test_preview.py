@@ -48,3 +48,14 @@ def test_english_preview_is_left_to_right(client, draft):
     sign_in(client, draft.created_by)
     html = client.get("/en" + reverse("articles:article_preview", args=[draft.pk])).content.decode()
     assert '<html lang="en" dir="ltr">' in html and "A secret draft" in html
+
+
+@pytest.mark.django_db
+def test_the_english_preview_of_an_untranslated_article_says_so_and_leads_to_the_arabic(client, draft):
+    sign_in(client, draft.created_by)
+    html = client.get("/en" + reverse("articles:article_preview", args=[draft.pk])).content.decode()
+    assert "This article is not written in this language yet" in html
+    assert f'<a href="/preview/{draft.pk}/" lang="ar" hreflang="ar">' in html
+    arabic = client.get(f"/preview/{draft.pk}/").content.decode()
+    assert "مسودة سرية" in arabic and "preview-banner" in arabic
+    assert arabic.count('class="preview-banner"') == 1  # the original needs no such notice

@@ -3,7 +3,7 @@ alerts, change the desk's settings and read its log."""
 
 from django.db import migrations
 
-from articles.roles import create_groups, create_permissions_now, remove_grants
+from articles.roles import grants_operation
 
 GRANTS = {
     "reporter": {"live": ["add_liveentry", "view_liveentry", "view_livepage"]},
@@ -15,16 +15,7 @@ GRANTS = {
 }  # fmt: skip
 
 
-def grant(apps, schema_editor):
-    create_permissions_now(apps)
-    create_groups(apps, GRANTS)
-
-
-def revoke(apps, schema_editor):
-    remove_grants(apps, GRANTS)
-
-
 class Migration(migrations.Migration):
     dependencies = [("live", "0001_initial")]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grants_operation(GRANTS)]

@@ -16,12 +16,20 @@ from core.pagecache import pages_purge_all
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 # Demo accounts: (username, group, the demo author they write as). Published passwords are acceptable only because
 # this command refuses to run in production (DEBUG off).
-DEMO_ACCOUNTS = [("editor", "editor", None), ("reporter", "reporter", "layla")]
+DEMO_ACCOUNTS = [
+    ("editor", "editor", None),
+    ("reporter", "reporter", "layla"),
+    ("moderator", "moderator", None),
+    ("chief", "chief", None),
+]
 DEMO_PASSWORD = "newsroom-demo-password"  # noqa: S105
 
 
 class Command(BaseCommand):
-    help = "Load the demo newsroom (sections, authors, articles, an editor and a reporter) into an empty database."
+    help = (
+        "Load the demo newsroom (sections, authors, articles; an editor, a reporter, a moderator and an "
+        "editor-in-chief) into an empty database."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
