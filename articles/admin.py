@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
@@ -194,6 +195,19 @@ class ArticleForm(forms.ModelForm):
 
 
 # The workflow buttons of the article form: the POSTed value → the service it calls.
+def workflow_outcome(article):
+    """What a workflow step did, in the words the desk reads after pressing the button."""
+    if article.status == Article.Status.SCHEDULED:
+        when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+        return _("Scheduled: it will be published on %(time)s.") % {"time": when}
+    return {
+        Article.Status.PUBLISHED: _("Published: readers see it now."),
+        Article.Status.IN_REVIEW: _("Sent to the editors for review."),
+        Article.Status.DRAFT: _("Returned to draft."),
+        Article.Status.UNPUBLISHED: _("Unpublished: readers no longer see it."),
+    }[article.status]
+
+
 WORKFLOW_ACTIONS = {
     "submit": articles.article_submit,
     "return_to_draft": articles.article_return_to_draft,
@@ -278,12 +292,21 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
         return super().response_change(request, obj)
 
     def _run_workflow_button(self, request, article):
-        """After the text is saved (bylines included), apply the workflow button that was pressed, if any."""
+        """After the text is saved (bylines included), apply the workflow button that was pressed, if any, and say
+        what happened, instead of the admin's «added» or «changed»."""
         action = WORKFLOW_ACTIONS.get(request.POST.get("_workflow", ""))
         if action is None:
             return
         extra = {"at": self._schedule_time(request)} if action is articles.article_publish else {}
-        self._apply(request, action, article, **extra)
+        if self._apply(request, action, article, **extra):
+            article.refresh_from_db(fields=["status", "published_at"])
+            self.message_user(request, workflow_outcome(article), messages.SUCCESS)
+            request._workflow_said = True
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_workflow_said", False) and level == messages.SUCCESS:
+            return  # the workflow's own message says more than the admin's «saved»
+        super().message_user(request, message, level, *args, **kwargs)
 
     def _schedule_time(self, request):
         field = ArticleForm.base_fields["schedule_for"]

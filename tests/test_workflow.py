@@ -238,6 +238,32 @@ def test_workflow_buttons_per_role(client, people, who, start, button, fields, e
         )
 
 
+OUTCOMES = {
+    Status.IN_REVIEW: "أُرسل إلى المحررين للمراجعة.",
+    Status.PUBLISHED: "نُشر: يراه القرّاء الآن.",
+    Status.DRAFT: "أُعيد إلى المسودة.",
+    Status.UNPUBLISHED: "أُلغي النشر: لم يعد القرّاء يرونه.",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "start", "button", "fields", "end"), [case for case in BUTTONS if case[0] == "editor" or case[4] != case[1]]
+)
+def test_the_form_says_what_the_workflow_button_did(client, people, who, start, button, fields, end):
+    """Instead of the admin's «changed successfully»: scheduled for when, published, sent back…"""
+    published_at = timezone.now() + timedelta(days=1) if start == Status.SCHEDULED else None
+    article = make_article(
+        status=start, created_by=people["reporter"], **({"published_at": published_at} if published_at else {})
+    )
+    response = _press(client, people[who], article, button, **fields)
+    shown = [str(message) for message in response.wsgi_request._messages]
+    if end == Status.SCHEDULED:
+        assert len(shown) == 1 and shown[0].startswith("جُدول: سيُنشر في ") and "2030" in shown[0], shown
+    else:
+        assert shown == [OUTCOMES[end]], shown
+
+
 @pytest.mark.django_db
 def test_a_reporter_withdraws_their_own_article_from_review_through_the_service(people):
     article = make_article(status=Status.IN_REVIEW, created_by=people["reporter"])
