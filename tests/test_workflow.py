@@ -1,5 +1,6 @@
 """The editorial workflow: who may move an article where, through the admin and the services, and on time."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -175,7 +176,7 @@ def test_a_scheduled_article_appears_on_time_without_cron(client, people):
 def test_the_admin_home_shows_what_waits_for_review_and_what_is_scheduled(
     client, people, django_assert_max_num_queries
 ):
-    """Its two lists take two queries whatever their length, the live pages to post to one more (the rest of the
+    """Its four lists take four queries whatever their length, the live pages to post to one more (the rest of the
     admin home takes a few more, one of them django-otp reading the second factor this session was verified with)."""
     make_article(status=Status.IN_REVIEW, headline_ar="تقرير ينتظر المراجعة")
     make_article(status=Status.SCHEDULED, headline_ar="خبر مجدول", published_at=timezone.now() + timedelta(hours=3))
@@ -183,13 +184,41 @@ def test_the_admin_home_shows_what_waits_for_review_and_what_is_scheduled(
     for hour in range(5):
         make_article(status=Status.IN_REVIEW, updated_at=timezone.now() - timedelta(hours=hour))
     sign_in(client, people["editor"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         html = client.get("/admin/").content.decode()
     queue = html[html.index('id="editorial-queue"') : html.index('id="content-main"')]
     assert "ينتظر المراجعة" in queue and "تقرير ينتظر المراجعة" in queue and "خبر مجدول" in queue
     assert ">مسودة<" not in queue
     sign_in(client, people["moderator"])
     assert 'id="editorial-queue"' not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_home_is_right_the_moment_a_scheduled_article_comes_due(client, people):
+    """Before any job records the step: a scheduled article whose time has passed is among the published, not the
+    scheduled; a reporter sees their own drafts; a moderator sees the comments waiting."""
+    from comments.services.comments import comment_submit
+
+    due = timezone.now() + timedelta(minutes=5)
+    soon = make_article(status=Status.SCHEDULED, headline_ar="خبر يحين موعده", published_at=due)
+    make_article(status=Status.DRAFT, headline_ar="مسودتي الأولى", created_by=people["reporter"])
+
+    def lists(user):
+        sign_in(client, user)
+        html = client.get("/admin/").content.decode()
+        return dict(re.findall(r"<caption>(.*?) <bdi>.*?</caption>(.*?)</table>", html, re.S))
+
+    before = lists(people["editor"])
+    assert "خبر يحين موعده" in before["مجدول"] and "خبر يحين موعده" not in before["نُشر مؤخراً"]
+    with time_machine.travel(due + timedelta(seconds=1)):
+        after = lists(people["editor"])
+        assert "خبر يحين موعده" not in after["مجدول"] and "خبر يحين موعده" in after["نُشر مؤخراً"]
+    assert "مسودتي الأولى" in lists(people["reporter"])["مسوداتي"]
+    comment_submit(article=soon, name="قارئ", email="r@example.org", body="سؤال عن الموعد")
+    sign_in(client, people["moderator"])
+    html = client.get("/admin/").content.decode()
+    queue = html[html.index('id="moderation-queue"') :]
+    assert "سؤال عن الموعد" in queue and "<bdi>(1)</bdi>" in queue
 
 
 def _press(client, user, article, button, **fields):

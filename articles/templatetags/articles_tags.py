@@ -2,10 +2,15 @@
 articles/templating.py."""
 
 from django import template
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Article
 from ..templating import article_body
+
+# How many of the newest published articles the admin home lists.
+RECENT = 5
 
 register = template.Library()
 register.filter("article_body", article_body)
@@ -13,14 +18,21 @@ register.filter("article_body", article_body)
 
 @register.simple_tag
 def editorial_queue(user, limit=20):
-    """For the admin home: the articles waiting for review and those scheduled, as (heading, articles) pairs.
-    Empty for users who cannot see articles (moderators)."""
+    """For the admin home, as (heading, articles) pairs: the user's own drafts, what waits for review, what is
+    scheduled (still to come: one whose time has passed is published for readers, whatever its recorded status),
+    and what readers got most recently. Empty for users who cannot see articles (moderators)."""
     if not user.has_perm("articles.view_article"):
         return []
+    now = timezone.now()
     articles = Article.objects.visible_to(user)
+    card = ("headline_ar", "headline_en", "status", "updated_at", "published_at")
+    mine = Article.objects.filter(Q(created_by=user) | Q(bylines__author__user=user), status=Article.Status.DRAFT)
     in_review = articles.filter(status=Article.Status.IN_REVIEW).order_by("-updated_at")
-    scheduled = articles.filter(status=Article.Status.SCHEDULED).order_by("published_at")
+    scheduled = articles.filter(status=Article.Status.SCHEDULED, published_at__gt=now).order_by("published_at")
+    recent = articles.published(now).order_by("-published_at")
     return [
-        (_("Waiting for review"), list(in_review.only("headline_ar", "headline_en", "status", "updated_at")[:limit])),
-        (_("Scheduled"), list(scheduled.only("headline_ar", "headline_en", "status", "published_at")[:limit])),
+        (_("My drafts"), list(mine.distinct().order_by("-updated_at").only(*card)[:limit])),
+        (_("Waiting for review"), list(in_review.only(*card)[:limit])),
+        (_("Scheduled"), list(scheduled.only(*card)[:limit])),
+        (_("Recently published"), list(recent.only(*card)[:RECENT])),
     ]
