@@ -13,11 +13,11 @@ from django.utils.translation import ngettext, pgettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationStackedInline
 from taggit.models import Tag as TaggitTag
 
-from core.admin import ContentDirectionMixin, RichTextEditorAdminMixin
+from core.admin import ContentDirectionMixin, ReadOnlyAdminMixin, RichTextEditorAdminMixin
 from core.arabic import normalize_arabic
 
 from . import images, inline_photos
-from .models import Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Section, Tag
+from .models import Article, ArticleAuthor, ArticleTransition, Author, AuthorLink, Correction, Image, Section, Tag
 from .services import articles, bylines, corrections, revisions
 from .services import images as photos
 
@@ -195,8 +195,14 @@ class ArticleForm(forms.ModelForm):
 
 
 # The workflow buttons of the article form: the POSTed value → the service it calls.
-def workflow_outcome(article):
+# The longest note an editor leaves when returning an article (the rest of a longer one is cut).
+NOTE_MAX_LENGTH = 2000
+
+
+def workflow_outcome(article, note=""):
     """What a workflow step did, in the words the desk reads after pressing the button."""
+    if article.status == Article.Status.DRAFT and note:
+        return _("Returned to the writer with your note.")
     if article.status == Article.Status.SCHEDULED:
         when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
         return _("Scheduled: it will be published on %(time)s.") % {"time": when}
@@ -264,6 +270,14 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and request.user.has_perm("articles.edit_any_article")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The form, with the note of the editor who last returned the article to its writer while it is a draft."""
+        article = self.get_object(request, object_id)
+        note = None
+        if article is not None and article.status == Article.Status.DRAFT:
+            note = articles.article_return_note(article)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "return_note": note})
+
     def save_model(self, request, obj, form, change):
         articles.article_save(article=obj, by=request.user, loaded_version=form.cleaned_data.get("loaded_version"))
 
@@ -298,9 +312,11 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
         if action is None:
             return
         extra = {"at": self._schedule_time(request)} if action is articles.article_publish else {}
+        if action is articles.article_return_to_draft:
+            extra = {"note": request.POST.get("workflow_note", "")[:NOTE_MAX_LENGTH]}
         if self._apply(request, action, article, **extra):
             article.refresh_from_db(fields=["status", "published_at"])
-            self.message_user(request, workflow_outcome(article), messages.SUCCESS)
+            self.message_user(request, workflow_outcome(article, extra.get("note", "").strip()), messages.SUCCESS)
             request._workflow_said = True
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
@@ -407,3 +423,14 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "normalized"]
     readonly_fields = ["normalized"]
+
+
+@admin.register(ArticleTransition)
+class ArticleTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The workflow's history: every step, by whom and when, with the notes editors left when returning an article."""
+
+    list_display = ["article", "from_status", "to_status", "by", "at", "note"]
+    list_filter = ["to_status"]
+    list_select_related = ["article", "by"]
+    search_fields = ["note"]
+    date_hierarchy = "at"

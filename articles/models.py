@@ -757,6 +757,9 @@ class ArticleTransition(models.Model):
     to_status = models.CharField(_("to"), max_length=16, choices=ArticleStatus)
     by = user_reference(_("by"), help_text=_("Empty when the system made the change (a scheduled article coming due)."))
     at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What the editor asked for when returning the article to its writer.")
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

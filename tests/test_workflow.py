@@ -127,12 +127,14 @@ def test_services_follow_exactly_the_workflow_edges(people, start, target):
         Status.UNPUBLISHED: article_unpublish,
         Status.SCHEDULED: lambda **kw: article_publish(**kw, at=timezone.now() + timedelta(hours=1)),
     }[target]
+    # An editor returning another's article from review says why.
+    note = {"note": "يحتاج إلى مصدر ثانٍ"} if target == Status.DRAFT else {}
     if (start, target) in TRANSITIONS:
-        move(article=article, by=people["editor"])
+        move(article=article, by=people["editor"], **note)
         assert Article.objects.get(pk=article.pk).status == target
     else:
         with pytest.raises(ValidationError):
-            move(article=article, by=people["editor"])
+            move(article=article, by=people["editor"], **note)
         assert Article.objects.get(pk=article.pk).status == start
 
 
@@ -176,7 +178,7 @@ def test_a_scheduled_article_appears_on_time_without_cron(client, people):
 def test_the_admin_home_shows_what_waits_for_review_and_what_is_scheduled(
     client, people, django_assert_max_num_queries
 ):
-    """Its four lists take four queries whatever their length, the live pages to post to one more (the rest of the
+    """Its five lists take five queries whatever their length, the live pages to post to one more (the rest of the
     admin home takes a few more, one of them django-otp reading the second factor this session was verified with)."""
     make_article(status=Status.IN_REVIEW, headline_ar="تقرير ينتظر المراجعة")
     make_article(status=Status.SCHEDULED, headline_ar="خبر مجدول", published_at=timezone.now() + timedelta(hours=3))
@@ -184,7 +186,7 @@ def test_the_admin_home_shows_what_waits_for_review_and_what_is_scheduled(
     for hour in range(5):
         make_article(status=Status.IN_REVIEW, updated_at=timezone.now() - timedelta(hours=hour))
     sign_in(client, people["editor"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         html = client.get("/admin/").content.decode()
     queue = html[html.index('id="editorial-queue"') : html.index('id="content-main"')]
     assert "ينتظر المراجعة" in queue and "تقرير ينتظر المراجعة" in queue and "خبر مجدول" in queue
@@ -221,6 +223,39 @@ def test_the_admin_home_is_right_the_moment_a_scheduled_article_comes_due(client
     assert "سؤال عن الموعد" in queue and "<bdi>(1)</bdi>" in queue
 
 
+@pytest.mark.django_db
+def test_an_editor_returns_a_draft_with_a_note_the_writer_reads_and_resubmitting_tells_the_editor(
+    client, people, mailoutbox
+):
+    from tests.factories import run_jobs
+
+    article = make_article(status=Status.IN_REVIEW, headline_ar="تقرير عن المعبر", created_by=people["reporter"])
+    refused = _press(client, people["editor"], article, "return_to_draft")
+    assert any(str(m).endswith("يقرأ الكاتب ملاحظتك على مكتبه.") for m in refused.wsgi_request._messages)
+    _press(client, people["editor"], article, "return_to_draft", workflow_note="ينقصه رأي من الطرف الآخر.")
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    # The writer's desk and the article itself show the note, who left it and when.
+    sign_in(client, people["reporter"])
+    home = client.get("/admin/").content.decode()
+    returned = home[home.index("أُعيد إليّ") :]
+    assert "تقرير عن المعبر" in returned and "ينقصه رأي من الطرف الآخر." in returned
+    form = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'class="module workflow-note" role="note"' in form and "ينقصه رأي من الطرف الآخر." in form
+    # The history keeps it.
+    sign_in(client, people["editor"])
+    history = client.get("/admin/articles/articletransition/").content.decode()
+    assert "ينقصه رأي من الطرف الآخر." in history
+    # Sent back: the editor who returned it is told, by the job queue, once.
+    _press(client, people["reporter"], article, "submit")
+    article.refresh_from_db()
+    assert article.status == Status.IN_REVIEW and mailoutbox == []
+    assert run_jobs() >= 1
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [people["editor"].email]
+    assert "تقرير عن المعبر" in mailoutbox[0].body and "ينقصه رأي" in mailoutbox[0].body
+    assert run_jobs() == 0 and len(mailoutbox) == 1
+
+
 def _press(client, user, article, button, **fields):
     """Open the article's form as `user` and press one of its workflow buttons."""
     sign_in(client, user)
@@ -244,7 +279,8 @@ BUTTONS = [
     ("editor", Status.DRAFT, "publish", {"schedule_for_0": IN_FORM, "schedule_for_1": "09:00"}, Status.SCHEDULED),
     ("editor", Status.SCHEDULED, "publish", {"schedule_for_0": IN_FORM, "schedule_for_1": "11:30"}, Status.SCHEDULED),
     ("editor", Status.SCHEDULED, "publish", {}, Status.PUBLISHED),
-    ("editor", Status.IN_REVIEW, "return_to_draft", {}, Status.DRAFT),
+    ("editor", Status.IN_REVIEW, "return_to_draft", {"workflow_note": "ينقصه مصدر ثانٍ"}, Status.DRAFT),
+    ("editor", Status.IN_REVIEW, "return_to_draft", {}, Status.IN_REVIEW),  # another's article needs a note
     ("editor", Status.UNPUBLISHED, "return_to_draft", {}, Status.DRAFT),
     ("editor", Status.PUBLISHED, "unpublish", {}, Status.UNPUBLISHED),
 ]
@@ -270,14 +306,15 @@ def test_workflow_buttons_per_role(client, people, who, start, button, fields, e
 OUTCOMES = {
     Status.IN_REVIEW: "أُرسل إلى المحررين للمراجعة.",
     Status.PUBLISHED: "نُشر: يراه القرّاء الآن.",
-    Status.DRAFT: "أُعيد إلى المسودة.",
+    Status.DRAFT: "أُعيد إلى الكاتب مع ملاحظتك.",
     Status.UNPUBLISHED: "أُلغي النشر: لم يعد القرّاء يرونه.",
 }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("who", "start", "button", "fields", "end"), [case for case in BUTTONS if case[0] == "editor" or case[4] != case[1]]
+    ("who", "start", "button", "fields", "end"),
+    [case for case in BUTTONS if case[4] != case[1] or case[:3] == ("editor", Status.SCHEDULED, "publish")],
 )
 def test_the_form_says_what_the_workflow_button_did(client, people, who, start, button, fields, end):
     """Instead of the admin's «changed successfully»: scheduled for when, published, sent back…"""
@@ -287,7 +324,9 @@ def test_the_form_says_what_the_workflow_button_did(client, people, who, start, 
     )
     response = _press(client, people[who], article, button, **fields)
     shown = [str(message) for message in response.wsgi_request._messages]
-    if end == Status.SCHEDULED:
+    if end == Status.DRAFT and not fields.get("workflow_note"):
+        assert shown == ["أُعيد إلى المسودة."], shown
+    elif end == Status.SCHEDULED:
         assert len(shown) == 1 and shown[0].startswith("جُدول: سيُنشر في ") and "2030" in shown[0], shown
     else:
         assert shown == [OUTCOMES[end]], shown

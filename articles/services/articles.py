@@ -1,11 +1,15 @@
 """Articles: the editorial workflow (each status change, checked and logged) and saving an editor's text under
 optimistic locking."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
+from core.mail import mail_send
 from core.pagecache import pages_check_due
 
 from .. import page_tags
@@ -23,7 +27,7 @@ def require(allowed: bool, message):
         raise PermissionDenied(message)
 
 
-def _move(*, article: Article, to_status: str, by, published_at=None) -> Article:
+def _move(*, article: Article, to_status: str, by, published_at=None, note="") -> Article:
     with transaction.atomic():
         current = Article.objects.select_for_update().only("status", "published_at").get(pk=article.pk)
         before = page_tags.Listing.stored(article.pk)
@@ -41,7 +45,9 @@ def _move(*, article: Article, to_status: str, by, published_at=None) -> Article
             changes["published_at"] = published_at
         if not Article.objects.filter(pk=article.pk, status=current.status).update(**changes):
             raise ValidationError(_("Someone else changed this article's status just now."), code="concurrent_change")
-        ArticleTransition.objects.create(article=article, from_status=current.status, to_status=to_status, by=by)
+        ArticleTransition.objects.create(
+            article=article, from_status=current.status, to_status=to_status, by=by, note=note
+        )
         # Published, unpublished or scheduled: the reader site changes (a status step saves no model instance).
         page_tags.article_workflow_step(article, before)
     for field, value in changes.items():
@@ -50,14 +56,41 @@ def _move(*, article: Article, to_status: str, by, published_at=None) -> Article
 
 
 def article_submit(*, article: Article, by) -> Article:
-    """A reporter (or editor) sends a draft to the editors for review."""
+    """A reporter (or editor) sends a draft to the editors for review; if an editor had returned it with a note,
+    that editor is told by e-mail (a job) that it is back."""
     # Asked of the article as a draft: for one in another status the workflow's refusal is the one to give.
     require(article.may_be_edited_by(by, status=Article.Status.DRAFT), _("You can only submit your own articles."))
-    return _move(article=article, to_status=Article.Status.IN_REVIEW, by=by)
+    with transaction.atomic():
+        article = _move(article=article, to_status=Article.Status.IN_REVIEW, by=by)
+        returned = article_return_note(article)
+        if returned is not None and returned.by_id != by.pk and returned.by and returned.by.email:
+            with override(settings.LANGUAGE_CODE):
+                subject = _("An article you returned is back for review")
+                body = _("“%(headline)s” is back for review, after your note: %(note)s\n%(path)s") % {
+                    "headline": article.headline,
+                    "note": returned.note,
+                    "path": reverse("admin:articles_article_change", args=[article.pk]),
+                }
+            mail_send.enqueue(key=f"article-resubmitted:{returned.pk}", subject=str(subject), body=str(body),
+                              to=[returned.by.email])  # fmt: skip
+    return article
 
 
-def article_return_to_draft(*, article: Article, by) -> Article:
-    """Back to draft: an editor returns an article for more work, or its reporter withdraws it from review."""
+def article_return_note(article: Article):
+    """The editor's note of the last time the article was returned from review (an ArticleTransition), or None."""
+    last_return = (
+        article.transitions.filter(from_status=Article.Status.IN_REVIEW, to_status=Article.Status.DRAFT)
+        .select_related("by")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return last_return if last_return is not None and last_return.note else None
+
+
+def article_return_to_draft(*, article: Article, by, note: str = "") -> Article:
+    """Back to draft: an editor returns an article for more work, with a note its writer reads (required when
+    returning someone else's article from review), or its reporter withdraws it from review."""
+    note = note.strip()
     if article.status == Article.Status.UNPUBLISHED:
         require(by.has_perm("articles.publish_article"), _("Only editors can reopen an unpublished article."))
     else:
@@ -65,7 +98,11 @@ def article_return_to_draft(*, article: Article, by) -> Article:
         require(
             article.may_be_edited_by(by, status=Article.Status.DRAFT), _("You can only withdraw your own articles.")
         )
-    return _move(article=article, to_status=Article.Status.DRAFT, by=by)
+        if article.status == Article.Status.IN_REVIEW and not article.is_by(by) and not note:
+            raise ValidationError(
+                _("Say what needs more work: the writer reads your note on their desk."), code="note_required"
+            )
+    return _move(article=article, to_status=Article.Status.DRAFT, by=by, note=note)
 
 
 def article_publish(*, article: Article, by, at=None) -> Article:

@@ -2,11 +2,11 @@
 articles/templating.py."""
 
 from django import template
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Article
+from ..models import Article, ArticleTransition
 from ..templating import article_body
 
 # How many of the newest published articles the admin home lists.
@@ -18,7 +18,8 @@ register.filter("article_body", article_body)
 
 @register.simple_tag
 def editorial_queue(user, limit=20):
-    """For the admin home, as (heading, articles) pairs: the user's own drafts, what waits for review, what is
+    """For the admin home, as (heading, articles) pairs: the user's drafts an editor returned with a note (the note
+    on each), the user's own drafts, what waits for review, what is
     scheduled (still to come: one whose time has passed is published for readers, whatever its recorded status),
     and what readers got most recently. Empty for users who cannot see articles (moderators)."""
     if not user.has_perm("articles.view_article"):
@@ -27,10 +28,19 @@ def editorial_queue(user, limit=20):
     articles = Article.objects.visible_to(user)
     card = ("headline_ar", "headline_en", "status", "updated_at", "published_at")
     mine = Article.objects.filter(Q(created_by=user) | Q(bylines__author__user=user), status=Article.Status.DRAFT)
+    # The note of the last return from review, when another (an editor) returned it with one.
+    last_return = ArticleTransition.objects.filter(
+        article=OuterRef("pk"), from_status=Article.Status.IN_REVIEW, to_status=Article.Status.DRAFT
+    ).order_by("-at", "-id")
+    mine = mine.annotate(
+        return_note=Subquery(last_return.values("note")[:1]), returned_by=Subquery(last_return.values("by")[:1])
+    )
+    returned = mine.exclude(return_note__isnull=True).exclude(return_note="").exclude(returned_by=user.pk)
     in_review = articles.filter(status=Article.Status.IN_REVIEW).order_by("-updated_at")
     scheduled = articles.filter(status=Article.Status.SCHEDULED, published_at__gt=now).order_by("published_at")
     recent = articles.published(now).order_by("-published_at")
     return [
+        (_("Returned to me"), list(returned.distinct().order_by("-updated_at").only(*card)[:limit])),
         (_("My drafts"), list(mine.distinct().order_by("-updated_at").only(*card)[:limit])),
         (_("Waiting for review"), list(in_review.only(*card)[:limit])),
         (_("Scheduled"), list(scheduled.only(*card)[:limit])),
