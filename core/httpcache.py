@@ -19,14 +19,14 @@ page carrying one of `tags` everywhere it is kept, or raises. One ships: Varnish
 import functools
 import http.client
 import logging
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
+
+from .jobs import enqueue_later
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +118,7 @@ def http_cache_purge_later(tags):
     if backend is None:
         return
     tags = sorted(tags)
-    repeat_at = timezone.now() + timedelta(seconds=settings.NEWSROOM_HTTP_CACHE_REPEAT_SECONDS)
-    try:
-        # In a savepoint: a failed insert must not leave the change's own transaction aborted.
-        with transaction.atomic():
-            http_cache_purge.using(run_after=repeat_at).enqueue(tags=tags)
-    except Exception:
-        # The purge at the commit still runs; should it fail too, the cache in front keeps its copy until it expires.
-        logger.warning("The repeated purge of the cache in front was not enqueued", exc_info=True)
+    # Not enqueued: the purge at the commit still runs; should it fail too, the cache in front keeps its copy until
+    # it expires.
+    enqueue_later(http_cache_purge, seconds=settings.NEWSROOM_HTTP_CACHE_REPEAT_SECONDS, tags=tags)
     transaction.on_commit(functools.partial(_purge_now, backend, tags))

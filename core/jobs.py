@@ -34,6 +34,19 @@ logger = logging.getLogger(__name__)
 WORKER_STOPPED = "The worker stopped while running this job (killed, or its machine went down)."
 
 
+def enqueue_later(job, *, seconds, **arguments) -> bool:
+    """Enqueue `job` to run `seconds` from now, as a follow-up of a change being made: in a savepoint, so that a
+    failed insert leaves the change's own transaction usable; a failure is logged, never raised (the change itself
+    is done). Returns whether it was enqueued."""
+    try:
+        with transaction.atomic():
+            job.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue(**arguments)
+    except Exception:
+        logger.warning("Follow-up job %s not enqueued", getattr(job, "name", job), exc_info=True)
+        return False
+    return True
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long a job waits after its `attempts`-th failed attempt: doubling from the base, up to the cap."""
     seconds = settings.NEWSROOM_JOB_RETRY_SECONDS * 2 ** max(0, attempts - 1)

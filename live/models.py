@@ -21,6 +21,11 @@ ENTRIES_PER_PART = 20
 ALERT_MAX_LENGTH = 140
 
 
+def part_of(sequence):
+    """The part of a live page that holds the entry numbered `sequence` (parts numbered from 1)."""
+    return (sequence - 1) // ENTRIES_PER_PART + 1
+
+
 class UrgentAlertQuerySet(models.QuerySet):
     def showing(self, now=None):
         """The alerts readers see at `now` (by default, now): not withdrawn and not expired. Instance twin:
@@ -167,7 +172,7 @@ class LiveEntry(models.Model):
     @property
     def part(self):
         """The part of the live page that holds this entry (numbered from 1, from the oldest entries)."""
-        return (self.sequence - 1) // ENTRIES_PER_PART + 1 if self.sequence else None
+        return part_of(self.sequence) if self.sequence else None
 
     @property
     def anchor(self):

@@ -17,7 +17,7 @@ from core.addresses import cached_reverse
 from core.pagecache import tag_page
 
 from .alerts import ALERT_TAG, current_alert
-from .models import ENTRIES_PER_PART, EntryStatus, LiveEntry, LiveSettings
+from .models import ENTRIES_PER_PART, EntryStatus, LiveEntry, LiveSettings, part_of
 from .page_tags import LIVE_SETTINGS, live_tag
 
 SHOWN_STATUSES = (EntryStatus.PUBLISHED, EntryStatus.WITHDRAWN)
@@ -78,12 +78,12 @@ class LivePage:
         self.pinned = next((entry for entry in self.highlights if entry.pinned), None)
         self.key_points = [entry for entry in self.highlights if entry.key_point]
         oldest = self.entries[-1].sequence if self.entries else None
-        self.older_part = LiveEntry(sequence=oldest - 1).part if oldest and oldest > 1 else None
+        self.older_part = part_of(oldest - 1) if oldest and oldest > 1 else None
         self.newer_part = None
         if part is not None:
             highest = LiveEntry.objects.filter(article=article).aggregate(highest=Max("sequence"))["highest"]
             # The newest part is the page itself, without a part.
-            self.newer_part = part + 1 if highest and LiveEntry(sequence=highest).part > part + 1 else 0
+            self.newer_part = part + 1 if highest and part_of(highest) > part + 1 else 0
         tag_page(live_tag(article.pk))
         tag_page(*(photo_tag(entry.photo_id) for entry in [*self.entries, *self.highlights] if entry.photo_id))
 

@@ -1,7 +1,6 @@
 """Urgent alerts: publishing one line of breaking news on every reader page, and withdrawing it."""
 
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,14 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.page_tags import pages_schedule_changed_on_commit
+from core.jobs import enqueue_later
 from core.pagecache import pages_purge_on_commit
 
 from ..alerts import ALERT_TAG, alerts_forget, alerts_remember
 from ..jobs import alerts_refresh
 from ..models import LiveAction, LiveEvent, UrgentAlert
-
-logger = logging.getLogger(__name__)
-
 
 # The alerts read again this long after a change (live/jobs.py).
 REFRESH_SECONDS = 5
@@ -29,12 +26,7 @@ def _shown_everywhere_on_commit():
     alerts_forget()
     transaction.on_commit(alerts_remember)
     pages_purge_on_commit({ALERT_TAG})
-    try:
-        # In a savepoint: a failed insert must not leave the change's own transaction aborted.
-        with transaction.atomic():
-            alerts_refresh.using(run_after=timezone.now() + timedelta(seconds=REFRESH_SECONDS)).enqueue()
-    except Exception:
-        logger.warning("The alerts' refresh was not enqueued", exc_info=True)
+    enqueue_later(alerts_refresh, seconds=REFRESH_SECONDS)
     # Its expiry is a scheduled change the page cache waits for.
     pages_schedule_changed_on_commit()
 
