@@ -16,11 +16,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-# Local settings for `make run`: debug on and a random secret key, made once. Never deploy this file: production
-# sets its own environment (see README.md). The test suite does not read it.
-.env:
-	@printf '# Local development only: never deploy this file.\nDJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
-	@echo "Wrote .env for local development (DJANGO_DEBUG=1, a random DJANGO_SECRET_KEY)."
+# Local settings for `make run`, made once: the site as readers get it (debug off: the Arabic 404 and 500 pages,
+# hashed and compressed static files), on plain HTTP at localhost, staff signing in with a password alone, photos
+# served by Django; a random secret key. `DJANGO_DEBUG=1 make run` switches debug on for a run (the environment wins
+# over the file). Never deploy this file: production sets its own environment (README.md). The test suite does not
+# read it. ENV_FILE names another file (tests/test_local_run.py makes one).
+ENV_FILE ?= .env
+$(ENV_FILE):
+	@{ printf '# Local development only: never deploy this file (README.md, "Configuration").\n'; \
+	printf '# Debug off, as readers see the site; DJANGO_DEBUG=1 make run shows Django'"'"'s debug pages.\n'; \
+	printf 'DJANGO_DEBUG=0\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	printf 'DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost\nDJANGO_HTTPS=0\nNEWSROOM_REQUIRE_SECOND_FACTOR=0\n'; \
+	printf 'NEWSROOM_SERVE_MEDIA=1\n'; } > $@
+	@echo "Wrote $@ for local use (debug off, plain HTTP on localhost, a random DJANGO_SECRET_KEY)."
 
 setup: $(VENV)/.installed
 
@@ -29,10 +37,13 @@ messages: setup
 	@if command -v msgfmt >/dev/null; then $(MANAGE_TOOLS) compilemessages --ignore=.venv --verbosity=0; \
 	else echo "gettext is not installed: using the committed .mo catalogs."; fi
 
-run: messages .env
+run: messages $(ENV_FILE)
 	$(MANAGE) migrate --noinput --verbosity=0
-	$(MANAGE) load_demo
-	$(MANAGE) load_live_demo
+	@# Debug off: static files are served from staticfiles/, hashed and compressed (gzip and Brotli) by WhiteNoise.
+	$(MANAGE) collectstatic --noinput --verbosity=0
+	@# --force: this is a local machine (`make run`), whatever DJANGO_DEBUG says.
+	$(MANAGE) load_demo --force
+	$(MANAGE) load_live_demo --force
 	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/), with a job worker. Stop with Ctrl+C."
 	NEWSROOM_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
 

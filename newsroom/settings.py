@@ -1,8 +1,9 @@
 """
 Settings for Newsroom: one module, everything that differs between machines read from the environment.
 
-Local use needs no configuration: `make run` writes a `.env` with DJANGO_DEBUG=1 and a random secret key.
-Production (DJANGO_DEBUG off) refuses to start without a real secret key and an explicit host list.
+Local use needs no configuration: `make run` writes a `.env` for localhost (plain HTTP, a random secret key, debug
+off as readers see the site; DJANGO_DEBUG=1 switches it on). Production (DJANGO_DEBUG off) refuses to start
+without a real secret key and an explicit host list.
 """
 
 from datetime import timedelta
@@ -310,6 +311,9 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Originals of uploaded photos live outside MEDIA_ROOT, so the web server that publishes /media/ never serves
 # them; readers get renditions only.
 PRIVATE_MEDIA_ROOT = Path(env.str("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
+# Django serves MEDIA_ROOT itself on a developer's machine (debug on, or `make run`'s .env); in production the web
+# server publishes it (docs/production.md), and this stays off.
+NEWSROOM_SERVE_MEDIA = env.bool("NEWSROOM_SERVE_MEDIA", default=DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "originals": {"BACKEND": "core.storage.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},

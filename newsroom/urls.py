@@ -1,8 +1,10 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from articles import seo
 from articles.views import HomeView
@@ -38,8 +40,11 @@ if settings.NEWSROOM_BENCH_CEILING_BYTES:
     # The benchmark's ceiling (bench/served.py): the same middleware as every page, and no work at all.
     urlpatterns.append(path("bench/ceiling", views.bench_ceiling))
 
-# Photo renditions on a developer's machine; in production the web server publishes MEDIA_ROOT (README.md).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.NEWSROOM_SERVE_MEDIA:
+    # Photo renditions on a developer's machine; in production the web server publishes MEDIA_ROOT (README.md).
+    # (django.conf.urls.static.static() serves nothing with debug off, which `make run` has.)
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 # A missing page is rendered with the site's masthead, which reads the database: during an outage it becomes the
 # database-down page instead of a 500.
