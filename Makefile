@@ -37,6 +37,8 @@ messages: setup
 	@if command -v msgfmt >/dev/null; then $(MANAGE_TOOLS) compilemessages --ignore=.venv --verbosity=0; \
 	else echo "gettext is not installed: using the committed .mo catalogs."; fi
 
+# The settings read DJANGO_ENV_FILE (.env unless told): `make run ENV_FILE=other.env` serves with that file.
+run: export DJANGO_ENV_FILE := $(abspath $(ENV_FILE))
 run: messages $(ENV_FILE)
 	$(MANAGE) migrate --noinput --verbosity=0
 	@# Debug off: static files are served from staticfiles/, hashed and compressed (gzip and Brotli) by WhiteNoise.
@@ -44,6 +46,8 @@ run: messages $(ENV_FILE)
 	@# --force: this is a local machine (`make run`), whatever DJANGO_DEBUG says.
 	$(MANAGE) load_demo --force
 	$(MANAGE) load_live_demo --force
+	$(MANAGE) load_comments_demo --force
+	$(MANAGE) load_planning_demo --force
 	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/), with a job worker. Stop with Ctrl+C."
 	NEWSROOM_PORT=$(PORT) $(BIN)/honcho --procfile Procfile.dev start
 
@@ -128,7 +132,7 @@ catalogs: setup
 	$(MANAGE_TOOLS) makemessages -l ar -l en --ignore=.venv --ignore=staticfiles --no-location --no-obsolete
 
 check-catalogs:
-	@for po in locale/*/LC_MESSAGES/django.po locale/libraries/*/LC_MESSAGES/*.po; do msgfmt --check --output-file=/dev/null $$po || exit 1; done
+	@for po in locale/*/LC_MESSAGES/*.po locale/libraries/*/LC_MESSAGES/*.po; do msgfmt --check --output-file=/dev/null $$po || exit 1; done
 	@echo "Catalogs pass msgfmt --check."
 
 migrations-check: setup

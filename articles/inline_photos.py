@@ -1,8 +1,9 @@
 """
 Photos inside article bodies, stored by reference and drawn from the photo's current renditions.
 
-An editor places a photo by pasting one of its renditions' addresses into the rich-text editor's image dialog (the
-photo's admin page shows it). What is stored is not that address but the photo and the width wanted:
+An editor places a photo from the photo library the rich-text editor's photo dialog opens (ImageAdmin's picker),
+which puts the address of one of the photo's renditions in the dialog. What is stored is not that address but the
+photo and the width wanted:
 
     <img data-photo="12" data-width="960" alt="…">
 
@@ -21,6 +22,9 @@ import html
 import re
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 from .sanitize import clean_body, own_rendition_name
 
 _IMG = re.compile(r"<img( [^>]*)?>")
@@ -29,6 +33,10 @@ _REFERENCE = re.compile(r'<img [^>]*\bdata-photo="(\d+)"')
 # Attributes a reference does not keep: the address and size, which come from the renditions, and the loading hints
 # the sanitiser adds to every photo.
 _DRAWN = {"src", "width", "height", "loading", "decoding", "data-photo", "data-width"}
+PHOTO_WITHOUT_ALT = _(
+    "A photo in this text has no alternative text. Click the photo, press the photo button of the toolbar and write "
+    "what it shows, for readers who cannot see it."
+)
 # As wide as the article column (static/css): the browser picks the rendition for the screen it has.
 INLINE_SIZES = "(max-width: 42rem) 100vw, 42rem"
 
@@ -70,6 +78,20 @@ def _addresses(body):
     """The rendition file names `body`'s photos are shown by (its <img src> of our own renditions)."""
     names = {own_rendition_name(_attributes(match.group(1)).get("src", "")) for match in _IMG.finditer(body or "")}
     return names - {None}
+
+
+def photos_without_alt(body: str) -> int:
+    """How many photos in sanitised `body` say nothing of what they show: no alternative text, or only spaces."""
+    return sum(
+        not html.unescape(_attributes(match.group(1)).get("alt", "")).strip() for match in _IMG.finditer(body or "")
+    )
+
+
+def validate_alt_text(body: str) -> None:
+    """The article body's validator: refuses a text (as the editor sends it, sanitised here first) with a photo
+    that has no alternative text."""
+    if photos_without_alt(clean_body(body)):
+        raise ValidationError(PHOTO_WITHOUT_ALT, code="photo_without_alt")
 
 
 def missing_renditions(body: str, find: Finder = find_renditions) -> set[str]:

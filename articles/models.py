@@ -22,7 +22,7 @@ from core.addresses import cached_reverse
 from core.arabic import index_document, normalize_arabic, search_terms, tag_key, unicode_slug
 from core.fields import user_reference
 
-from .inline_photos import stored_body
+from .inline_photos import stored_body, validate_alt_text
 from .sanitize import clean_body, sanitize_saved_translations
 
 SLUG_MAX_LENGTH = 80
@@ -170,6 +170,12 @@ class Image(models.Model):
     credit = models.CharField(_("credit"), max_length=150, blank=True, help_text=_("Who took the photo."))
     uploaded_by = user_reference(_("uploaded by"))
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    search_text = models.TextField(
+        _("search text"),
+        editable=False,
+        default="",
+        help_text=_("Alternative text, caption and credit in both languages, normalised for matching."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -183,6 +189,15 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt
+
+    def save(self, *args, **kwargs):
+        texts = (
+            getattr(self, f"{name}_{code}") or "" for name in ("alt", "caption", "credit") for code in ("ar", "en")
+        )
+        self.search_text = normalize_arabic(" ".join(texts))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def rendition(self, width, image_format="jpeg"):
         """The widest rendition of `image_format` not wider than `width` (the narrowest if none is)."""
@@ -532,6 +547,9 @@ class Article(SlugFromArabicMixin, models.Model):
         blank=True,
         extensions=BODY_EXTENSIONS,
         sanitize=clean_body,
+        # Every photo inside the text says what it shows: the editor's photo dialog asks for it, this refuses a text
+        # without it whatever sent it.
+        validators=[validate_alt_text],
         help_text=_(
             "To embed a YouTube or Vimeo video, put its address alone in a paragraph: readers see the player once "
             "they allow external media, and a placeholder with a link until then."

@@ -3,7 +3,8 @@
 Data migrations make and update the groups, each with its own copy of the list as it was then (a migration must
 not depend on code that changes later); the tests restore the groups from here after a transactional test has
 emptied the tables. The comments and consent apps give moderators their rights; each app gives the editor-in-chief
-(chief) its share."""
+(chief) its share. The planning app's rights are listed here as data (app labels and codenames): articles imports
+nothing of planning."""
 
 REPORTER = {
     "articles": ["add_article", "change_article", "view_article", "view_section", "view_tag", "add_tag",
@@ -11,6 +12,7 @@ REPORTER = {
                  "add_articleauthor", "change_articleauthor", "delete_articleauthor", "view_articleauthor",
                  "view_correction", "view_articlerevision"],
     "live": ["add_liveentry", "view_liveentry", "view_livepage"],
+    "planning": ["view_plannedstory"],
 }  # fmt: skip
 EDITOR = {
     "articles": [
@@ -28,6 +30,7 @@ EDITOR = {
     "live": ["add_liveentry", "change_liveentry", "view_liveentry", "publish_liveentry", "view_livepage",
              "add_urgentalert", "change_urgentalert", "view_urgentalert",
              "change_livesettings", "view_livesettings", "view_liveevent"],
+    "planning": ["add_plannedstory", "change_plannedstory", "delete_plannedstory", "view_plannedstory"],
 }  # fmt: skip
 MODERATOR = {
     "comments": ["view_comment", "change_comment", "delete_comment",
@@ -40,6 +43,7 @@ MODERATOR = {
 CHIEF = {
     "articles": EDITOR["articles"],
     "live": EDITOR["live"],
+    "planning": EDITOR["planning"],
     "comments": MODERATOR["comments"],
     "consent": [*MODERATOR["consent"], "add_policyversion", "change_policyversion", "delete_policyversion"],
 }

@@ -168,11 +168,13 @@ class Newsroom(threading.Thread):
     def publish(self):
         from articles.models import Article, Section
         from articles.services.articles import article_publish, article_save
+        from articles.services.bylines import byline_default
 
         headline = f"خبر عاجل من الميادين رقم {self.rng.randrange(10**6)}"
         draft = Article(headline_ar=headline, standfirst_ar="موجز الخبر.", body_ar="<p>نص الخبر العاجل.</p>",
                         section=Section.objects.order_by("pk").first())  # fmt: skip
         article_save(article=draft, by=self.editor)
+        byline_default(article=draft, by=self.editor)  # publishing needs a byline: the editor's own
         article_publish(article=draft, by=self.editor)
         self.look("/", headline)
 
@@ -379,6 +381,9 @@ def run(args, folder, redis_url):
     print(f"Seeded {args.articles:,} articles in {time.perf_counter() - started:.1f} s ({vendor})", flush=True)
     editor = get_user_model().objects.create_user("bench-day-editor", "day@example.org", None, is_staff=True)
     editor.groups.add(Group.objects.get(name="editor"), Group.objects.get(name="moderator"))
+    from articles.models import Author
+
+    Author.objects.create(name_ar="محرر الاختبار", user=editor)
     pages = reader_pages()
     from articles.models import Article
 

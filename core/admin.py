@@ -2,6 +2,7 @@
 the CSP, and read-only logs; and the job queue's page."""
 
 from csp.decorators import csp_update
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,14 @@ class ContentDirectionMixin:
 
 class RichTextEditorAdminMixin:
     """A change form with the rich-text editor (django-prose-editor) under the site's CSP: the editor's one
-    <style> element admitted by its hash, and its inline import map by this request's nonce."""
+    <style> element admitted by its hash, and its inline import map by this request's nonce. The editor speaks the
+    desk's language (static/js/rich-text-editor.js: its toolbar, which the library writes in English; its dialogs
+    come from the JavaScript catalog the admin's form loads) and asks what each photo shows."""
+
+    @property
+    def media(self):
+        # A plain script, so it runs before the editor's modules and sees the editor build its toolbar.
+        return super().media + forms.Media(js=["js/rich-text-editor.js"])
 
     @csp_update({"style-src": [TIPTAP_STYLE_HASH]})
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

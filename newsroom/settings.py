@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "consent",
     "accounts",
     "live",
+    "planning",
 ]
 
 MIDDLEWARE = [

@@ -24,9 +24,16 @@ def make_author(**fields):
     return Author.objects.create(**fields)
 
 
-def make_article(*, authors=(), **fields):
+def default_author():
+    """The byline of articles a test gives none: every article the desk publishes has one (article_publish)."""
+    return Author.objects.get_or_create(name_ar="فريق التحرير", defaults={"name_en": "Newsroom staff"})[0]
+
+
+def make_article(*, authors=None, **fields):
     """A published article (an hour old) unless `status`/`published_at` say otherwise; with `headline_en`, an
-    English translation too."""
+    English translation too. By the newsroom's staff unless `authors` names others (or none: `authors=()`)."""
+    if authors is None:
+        authors = [default_author()]
     number = next(_sequence)
     fields.setdefault("headline_ar", f"خبر عاجل رقم {number} من دير الزور")
     fields.setdefault("standfirst_ar", "موجز الخبر في جملة واحدة.")

@@ -1,5 +1,6 @@
 """The editors' desk (Django admin) through the client: forms save, and refuse with translated messages."""
 
+import json
 import re
 
 import pytest
@@ -7,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from articles.models import Article, Image, Section, Tag
+from articles.models import Article, Author, Image, Section, Tag
 from articles.services.images import image_store
 from tests import photos
 from tests.factories import make_article, make_section, sign_in
@@ -183,3 +184,56 @@ def test_a_reporter_cannot_change_a_photo_shown_on_a_published_article(client):
     assert response.status_code == 403
     shown.refresh_from_db()
     assert shown.alt_ar == "صورة منشورة"
+
+
+# Arabic's six plural forms (CLDR), which the JavaScript catalog's plural rule must state.
+ARABIC_PLURAL_RULE = "n==0?0:n==1?1:n==2?2:n%100>=3&&n%100<=10?3:n%100>=11&&n%100<=99?4:5"
+
+
+def _arabic_plural_index(n):
+    return 0 if n == 0 else 1 if n == 1 else 2 if n == 2 else 3 if 3 <= n % 100 <= 10 else 4 if n % 100 >= 11 else 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("hours", "words"),
+    [(1, "بساعة واحدة"), (2, "بساعتين"), (3, "بـ 3 ساعات"), (10, "بـ 10 ساعات"), (11, "بـ 11 ساعة")],
+)
+def test_the_admins_time_zone_note_counts_hours_in_arabic(editor_client, hours, words):
+    """The date pickers' note («you are 3 hours behind the server») in the admin's JavaScript catalog: Django's own
+    Arabic says «3 ساعة» for every number; ours (locale/libraries) has the six plural forms."""
+    script = editor_client.get("/admin/jsi18n/").content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.DOTALL).group(1))
+    rule = re.search(r"const v = (.*?);\n", script).group(1)
+    assert rule.replace(" ", "").strip("()") == ARABIC_PLURAL_RULE
+    form = catalog["Note: You are %s hour behind server time."][_arabic_plural_index(hours)]
+    assert words in form.replace("%s", str(hours)) and "عن وقت الخادم" in form
+
+
+@pytest.mark.django_db
+def test_a_staff_account_is_offered_an_author_profile_on_its_page(editor_client):
+    """Publishing needs a byline, so every staff member's page offers one; an Arabic name is required, on the form."""
+    person = get_user_model().objects.create_user("nour", "nour@example.org", "unused password", is_staff=True)
+    url = f"/admin/auth/user/{person.pk}/change/"
+    page = editor_client.get(url)
+    assert 'name="author_profile-0-name_ar"' in page.content.decode()
+    form = page.context["adminform"].form
+    data = {
+        name: value for name, value in form.initial.items()
+        if value is not None and name not in ("groups", "user_permissions", "password")
+    }  # fmt: skip
+    data |= {"date_joined_0": "2026-12-01", "date_joined_1": "10:00", "is_staff": "on", "is_active": "on"}
+    data |= {"author_profile-TOTAL_FORMS": 1, "author_profile-INITIAL_FORMS": 0, "author_profile-MAX_NUM_FORMS": 1}
+    refused = editor_client.post(url, {**data, "author_profile-0-role_ar": "مراسلة"})
+    assert refused.status_code == 200 and not Author.objects.filter(user=person).exists()
+    Author.objects.create(name_ar="نور")  # a contributor of that name already: the profile's address would clash
+    taken = editor_client.post(url, {**data, "author_profile-0-name_ar": "نور"})
+    assert taken.status_code == 200 and "لكاتب آخر هذا الاسم" in taken.content.decode()
+    assert editor_client.post(url, {**data, "author_profile-0-name_ar": "نور الحسن"}).status_code == 302
+    assert Author.objects.get(user=person).name_ar == "نور الحسن"
+
+
+@pytest.mark.django_db
+def test_an_account_without_staff_access_is_not_offered_a_byline(editor_client):
+    reader = get_user_model().objects.create_user("reader", "reader@example.org", "unused password")
+    assert "author_profile-0-name_ar" not in editor_client.get(f"/admin/auth/user/{reader.pk}/change/").content.decode()

@@ -249,3 +249,14 @@ def test_isoformat_writes_a_local_mean_time_in_utc(settings):
     assert timezone.localtime(value).utcoffset() == timedelta(hours=2, minutes=25, seconds=12)
     assert mine == "1919-06-01T09:00:00+00:00"
     assert HTML_DATETIME.fullmatch(mine)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bylined", [True, False])
+def test_the_dateline_follows_the_byline_and_stands_alone_without_one(client, bylined):
+    """An article from before bylines were required has none: its dateline is not left behind a stray «·»."""
+    authors = [make_author(name_ar="ليلى الحسن")] if bylined else ()
+    page = client.get(make_article(dateline_ar="دير الزور", authors=authors).get_absolute_url()).content.decode()
+    meta = re.search(r'<p class="story__meta">(.*?)</p>', page, re.DOTALL).group(1)
+    assert ('<span aria-hidden="true">·</span>' in meta) is bylined
+    assert '<span class="dateline">دير الزور</span>' in meta

@@ -105,3 +105,27 @@ def test_the_demo_has_a_live_page_linked_from_the_front_page_and_an_alert_pointi
     )
     call_command("load_live_demo", "--force")
     assert UrgentAlert.objects.showing().count() == 1
+
+
+@pytest.mark.django_db
+def test_everyone_in_the_demo_who_writes_or_publishes_has_a_byline():
+    call_command("load_demo", "--force")
+    bylines = dict(Author.objects.filter(user__isnull=False).values_list("user__username", "name_ar"))
+    assert set(bylines) == {"editor", "reporter", "chief"}
+
+
+@pytest.mark.django_db
+def test_the_demo_moderator_has_comments_waiting_and_readers_see_the_approved_ones(client, capsys):
+    from comments.models import Comment
+
+    call_command("load_demo", "--force")
+    call_command("load_comments_demo", "--force")
+    pending, approved = Comment.objects.pending(), Comment.objects.approved()
+    assert pending.count() >= 3 and approved.filter(parent__isnull=False).exists()
+    shown = approved.filter(parent__isnull=True).first()
+    assert shown.body[:40] in client.get(shown.article.get_absolute_url()).content.decode()
+    assert pending.first().body[:40] not in client.get(pending.first().article.get_absolute_url()).content.decode()
+    before = Comment.objects.count()
+    call_command("load_comments_demo", "--force")
+    assert Comment.objects.count() == before
+    assert f"Loaded {before} demo comments ({pending.count()} waiting for moderation)." in capsys.readouterr().out

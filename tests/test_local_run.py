@@ -15,8 +15,9 @@ import pytest
 
 from tests.processes import BASE_DIR, free_port, get, manage, stop_group, wait_for
 
-# Only what decides how the site is served; everything else comes from the file the Makefile writes.
-LEFT_TO_THE_FILE = {"DJANGO_SETTINGS_MODULE", "REDIS_URL", "DATABASE_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY"}
+# Not inherited from the environment the tests run in: what the file the Makefile writes says (every key in it),
+# and what would send the site elsewhere.
+LEFT_TO_THE_FILE = {"DJANGO_SETTINGS_MODULE", "REDIS_URL", "DATABASE_URL"}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,8 @@ def local_site(local_env_file):
     folder = local_env_file.parent
     (folder / "media").mkdir()
     (folder / "media" / "note.txt").write_text("a photo would be here\n")
-    variables = {key: value for key, value in os.environ.items() if key not in LEFT_TO_THE_FILE}
+    written = {line.split("=", 1)[0] for line in local_env_file.read_text().splitlines() if "=" in line}
+    variables = {key: value for key, value in os.environ.items() if key not in LEFT_TO_THE_FILE | written}
     variables.update({
         "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DJANGO_ENV_FILE": str(local_env_file),
         "DATABASE_URL": f"sqlite:///{folder / 'local.sqlite3'}", "DJANGO_STATIC_ROOT": str(folder / "static"),

@@ -178,15 +178,16 @@ def test_a_scheduled_article_appears_on_time_without_cron(client, people):
 def test_the_admin_home_shows_what_waits_for_review_and_what_is_scheduled(
     client, people, django_assert_max_num_queries
 ):
-    """Its five lists take five queries whatever their length, the live pages to post to one more (the rest of the
-    admin home takes a few more, one of them django-otp reading the second factor this session was verified with)."""
+    """Its five lists take five queries whatever their length, the live pages to post to one more, the stories the
+    user owes one more (the rest of the admin home takes a few more, one of them django-otp reading the second factor
+    this session was verified with)."""
     make_article(status=Status.IN_REVIEW, headline_ar="تقرير ينتظر المراجعة")
     make_article(status=Status.SCHEDULED, headline_ar="خبر مجدول", published_at=timezone.now() + timedelta(hours=3))
     make_article(status=Status.DRAFT, headline_ar="مسودة")
     for hour in range(5):
         make_article(status=Status.IN_REVIEW, updated_at=timezone.now() - timedelta(hours=hour))
     sign_in(client, people["editor"])
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         html = client.get("/admin/").content.decode()
     queue = html[html.index('id="editorial-queue"') : html.index('id="content-main"')]
     assert "ينتظر المراجعة" in queue and "تقرير ينتظر المراجعة" in queue and "خبر مجدول" in queue
@@ -362,7 +363,7 @@ def test_saving_text_while_an_editor_publishes_does_not_undo_the_publication(cli
 @pytest.mark.django_db
 def test_an_editor_saving_an_article_without_a_byline_does_not_become_its_author(client, people):
     Author.objects.create(name_ar="هالة", user=people["editor"])
-    article = make_article(status=Status.DRAFT)
+    article = make_article(status=Status.DRAFT, authors=())
     _press(client, people["editor"], article, "")
     assert not article.bylines.exists()
 
@@ -372,3 +373,53 @@ def test_the_groups_hold_exactly_the_permissions_in_roles_py():
     for name, grants in GROUPS.items():
         held = set(Group.objects.get(name=name).permissions.values_list("content_type__app_label", "codename"))
         assert held == {(app, codename) for app, codenames in grants.items() for codename in codenames}, name
+
+
+@pytest.mark.django_db
+def test_an_article_without_a_byline_is_not_published(client, people):
+    """Readers are owed a name: the form's button, the bulk action and the service all refuse, and say why."""
+    article = make_article(status=Status.DRAFT, authors=())
+    with pytest.raises(ValidationError) as refused:
+        article_publish(article=article, by=people["editor"])
+    assert refused.value.code == "byline_required"
+    response = _press(client, people["editor"], article, "publish")
+    shown = [str(message) for message in response.wsgi_request._messages]
+    assert any("أضف توقيعاً قبل النشر" in message for message in shown), shown
+    assert _bulk(client, people["editor"], "publish_selected", article).status_code == 200
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_the_workflow_buttons_sit_under_the_publication_time_after_the_bylines(client, people):
+    article = make_article(status=Status.DRAFT, created_by=people["reporter"])
+    sign_in(client, people["editor"])
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    box = page.index('class="publication-box"')
+    assert page.index('id="bylines-group"') < box < page.index('name="schedule_for_0"')
+    # The Save row is the last name="_save" (the first is the one Enter presses, unseen).
+    assert page.index('name="schedule_for_0"') < page.index('name="_workflow"') < page.rindex('name="_save"')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start", [Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED, Status.PUBLISHED])
+def test_enter_in_a_field_presses_a_plain_save_never_a_workflow_step(client, people, start):
+    """The browser's implicit submission presses the form's first submit button: a plain save comes first."""
+    published_at = timezone.now() + timedelta(days=1) if start == Status.SCHEDULED else None
+    article = make_article(
+        status=start, created_by=people["reporter"], **({"published_at": published_at} if published_at else {})
+    )
+    sign_in(client, people["editor"])
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    form = page[page.index('id="article_form"') :]
+    first = re.search(r'<(?:input|button)[^>]*type="submit"[^>]*>', form).group(0)
+    assert 'name="_save"' in first and "_workflow" not in first and "overwrite_version" not in first
+
+
+@pytest.mark.django_db
+def test_after_a_workflow_button_the_form_says_what_happened_beside_the_buttons(client, people):
+    article = make_article(status=Status.DRAFT, created_by=people["reporter"])
+    response = _press(client, people["editor"], article, "publish", schedule_for_0=IN_FORM, schedule_for_1="09:00")
+    assert response.status_code == 302 and response.url == f"/admin/articles/article/{article.pk}/change/"
+    page = client.get(response.url).content.decode()
+    row = page[page.index('class="submit-row workflow-row"') :]
+    assert "جُدول للنشر في 15 يناير 2030" in row and "بواسطة hala" in row

@@ -105,13 +105,22 @@ def article_return_to_draft(*, article: Article, by, note: str = "") -> Article:
     return _move(article=article, to_status=Article.Status.DRAFT, by=by, note=note)
 
 
+BYLINE_REQUIRED = _(
+    "Add a byline before publishing: readers need to know who wrote this. A staff member without an author profile "
+    "gets one under Authors."
+)
+
+
 def article_publish(*, article: Article, by, at=None) -> Article:
     """
-    An editor publishes now (`at` empty or past) or schedules for `at`. A scheduled article appears on the site at
-    that time by itself (`Article.objects.published()`); a job enqueued for that time records the step and does
-    what follows it (`articles.jobs.articles_come_due`; `publish_scheduled` is the safety net).
+    An editor publishes now (`at` empty or past) or schedules for `at` an article with a byline. A scheduled article
+    appears on the site at that time by itself (`Article.objects.published()`); a job enqueued for that time records
+    the step and does what follows it (`articles.jobs.articles_come_due`; `publish_scheduled` is the safety net).
     """
     require(by.has_perm("articles.publish_article"), _("Only editors can publish articles."))
+    if not article.bylines.exists():
+        # Readers are owed a name (and NewsArticle's author): an article goes out under somebody's byline.
+        raise ValidationError(BYLINE_REQUIRED, code="byline_required")
     now = timezone.now()
     if at is not None and at > now:
         with transaction.atomic():

@@ -44,8 +44,11 @@ def test_reporter_writes_with_a_photo_and_submits_then_editor_publishes(page, li
     page.fill("#id_tags", "الميادين، دير الزور")
     # The English field, on its tab, is left to right inside the Arabic admin.
     assert page.evaluate("getComputedStyle(document.querySelector('#id_headline_en')).direction") == "ltr"
-    with page.expect_navigation(url="**/admin/articles/article/"):
+    with page.expect_navigation(url="**/admin/articles/article/*/change/"):
         page.get_by_role("button", name="حفظ وإرسال للمراجعة").click()
+    # Back on the article, the form says what happened beside the buttons.
+    assert page.locator(".messagelist").inner_text() == "أُرسل إلى المحررين للمراجعة."
+    assert "أُرسل للمراجعة" in page.locator(".workflow-status").inner_text()
     article = Article.objects.get()
     assert article.status == Article.Status.IN_REVIEW
     assert article.body_ar == "<p>عادت القوارب الخشبية إلى العمل بعد أشهر من التوقف.</p>"
@@ -58,8 +61,9 @@ def test_reporter_writes_with_a_photo_and_submits_then_editor_publishes(page, li
     _log_in(page, "hala")
     with page.expect_navigation():
         page.locator("#editorial-queue").get_by_role("link", name="عودة القوارب إلى ضفاف الفرات").click()
-    with page.expect_navigation(url="**/admin/articles/article/"):
+    with page.expect_navigation(url=f"**/admin/articles/article/{article.pk}/change/"):
         page.get_by_role("button", name="حفظ ونشر (أو جدولة)").click()
+    assert page.locator(".messagelist").inner_text() == "نُشر: يراه القرّاء الآن."
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
 

@@ -16,11 +16,12 @@ from core.pagecache import pages_purge_all
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
 # Demo accounts: (username, group, the demo author they write as). Published passwords are acceptable only because
 # this command refuses to run in production (DEBUG off).
+# Username, group, author profile: everyone who writes or publishes has a byline (publishing needs one).
 DEMO_ACCOUNTS = [
-    ("editor", "editor", None),
+    ("editor", "editor", "omar"),
     ("reporter", "reporter", "layla"),
     ("moderator", "moderator", None),
-    ("chief", "chief", None),
+    ("chief", "chief", "nader"),
 ]
 DEMO_PASSWORD = "newsroom-demo-password"  # noqa: S105
 
@@ -61,8 +62,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                "No second factor is asked for while debug is on; NEWSROOM_REQUIRE_SECOND_FACTOR=1 make run asks for "
-                "one as production does."
+                "No second factor is asked for on this machine (NEWSROOM_REQUIRE_SECOND_FACTOR is off); "
+                "NEWSROOM_REQUIRE_SECOND_FACTOR=1 make run asks for one as production does."
             )
 
     @transaction.atomic

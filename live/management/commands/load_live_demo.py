@@ -2,14 +2,13 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Section
 from articles.services.articles import article_publish
+from core.demo import DemoCommand
 from core.pagecache import pages_purge_all
 
 from ...models import LiveEntry, UrgentAlert
@@ -20,18 +19,13 @@ from ...services.entries import entry_mark_key_point, entry_pin, entry_post
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "live.json"
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "Add the demo live page (a dozen entries, key points, a pinned entry) and an urgent alert pointing at it to "
         "the demo newsroom (`load_demo` first). Run again, it brings the alert back once it has expired."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Run even with DJANGO_DEBUG off.")
-
-    def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError("Refusing to load demo content with DJANGO_DEBUG off. Use --force on a private machine.")
+    def handle(self, *args, **options):
         users = get_user_model().objects.filter(username__in=["editor", "reporter"]).in_bulk(field_name="username")
         if len(users) < 2:
             self.stdout.write("No demo accounts (run load_demo first): the live demo is not loaded.")
