@@ -45,6 +45,7 @@ run: messages $(ENV_FILE)
 	$(MANAGE) collectstatic --noinput --verbosity=0
 	@# --force: this is a local machine (`make run`), whatever DJANGO_DEBUG says.
 	$(MANAGE) load_demo --force
+	$(MANAGE) load_demo_photos --force
 	$(MANAGE) load_live_demo --force
 	$(MANAGE) load_comments_demo --force
 	$(MANAGE) load_planning_demo --force

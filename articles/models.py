@@ -536,6 +536,10 @@ class ArticleQuerySet(models.QuerySet):
             .defer(*LONG_TEXT_FIELDS)
         )
 
+    def with_card_photos(self):
+        """The renditions of the photos the cards show (one query, and none when no card has a photo)."""
+        return self.prefetch_related("featured_image__renditions")
+
 
 class Article(SlugFromArabicMixin, models.Model):
     Status = ArticleStatus

@@ -80,28 +80,32 @@ def list_tag(subject_tag):
 # What pages show. Each view says what it draws; the cards of a list say what each card shows.
 
 
-def card_tags(articles):
-    """A list's cards: each article, its section's name, its byline's names (prefetched by `for_listing()`)."""
+def card_tags(articles, *, with_photos=False):
+    """A list's cards: each article, its section's name, its byline's names (prefetched by `for_listing()`), and
+    `with_photos`, its photo (a page's cards show it; a feed's items and the related stories do not)."""
     tags = set()
     for article in articles:
         tags.update((article_tag(article.pk), section_tag(article.section_id)))
+        if with_photos and article.featured_image_id:
+            tags.add(photo_tag(article.featured_image_id))  # a replaced or redescribed photo changes the card
         if "bylines" in getattr(article, "_prefetched_objects_cache", {}):
             tags.update(author_tag(byline.author_id) for byline in article.bylines.all())
     return tags
 
 
-def show_cards(articles):
-    tag_page(*card_tags(articles))
+def show_cards(articles, *, with_photos=False):
+    tag_page(*card_tags(articles, with_photos=with_photos))
 
 
-def show_list(subject_tag, articles):
-    """A page or feed of one section's, tag's or author's articles."""
-    tag_page(subject_tag, list_tag(subject_tag), *card_tags(articles))
+def show_list(subject_tag, articles, *, with_photos=False):
+    """A page (`with_photos`: its cards show them) or feed of one section's, tag's or author's articles."""
+    tag_page(subject_tag, list_tag(subject_tag), *card_tags(articles, with_photos=with_photos))
 
 
 def show_front_page(articles, sections):
-    """The front page: the newest articles, and the newest few of each section."""
-    tag_page(LATEST, *(list_tag(section_tag(section.pk)) for section in sections), *card_tags(articles))
+    """The front page: the newest articles as cards with their photos, and the newest few of each section."""
+    sections_shown = (list_tag(section_tag(section.pk)) for section in sections)
+    tag_page(LATEST, *sections_shown, *card_tags(articles, with_photos=True))
 
 
 def show_article(article, related):

@@ -20,10 +20,10 @@ from .pagination import UncountedPaginator
 
 
 class PublishedArticlesMixin:
-    """Article lists: what readers may see (`published()`), in the active language."""
+    """Article lists: what readers may see (`published()`), in the active language, as cards with their photos."""
 
     def get_queryset(self):
-        return Article.objects.published().translated(get_language()).for_listing()
+        return Article.objects.published().translated(get_language()).for_listing().with_card_photos()
 
 
 class ArticleListPage(PublishedArticlesMixin, ListView):
@@ -44,7 +44,7 @@ class ArticleListPage(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(subject=self.subject, **kwargs)
-        page_tags.show_list(self.subject_tag(self.subject.pk), context["articles"])
+        page_tags.show_list(self.subject_tag(self.subject.pk), context["articles"], with_photos=True)
         return context
 
 
@@ -125,7 +125,7 @@ class SearchView(PublishedArticlesMixin, ListView):
             *(page_tags.tag_tag(tag.pk) for tag in names.get("matching_tags", ())),
             *(page_tags.author_tag(author.pk) for author in names.get("matching_authors", ())),
         )
-        page_tags.show_cards(context["articles"])
+        page_tags.show_cards(context["articles"], with_photos=True)
         return context
 
 

@@ -129,3 +129,31 @@ def test_the_demo_moderator_has_comments_waiting_and_readers_see_the_approved_on
     call_command("load_comments_demo", "--force")
     assert Comment.objects.count() == before
     assert f"Loaded {before} demo comments ({pending.count()} waiting for moderation)." in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_photos_are_drawn_here_and_go_through_the_upload_path(client):
+    """Pictures the project draws (no third-party photo) carrying a camera's metadata, as a phone's would: stored
+    without it, with renditions, captions, credits and alternative text in Arabic."""
+    from PIL import Image as PILImage
+
+    from articles.demo_photos import SCENES, demo_picture
+    from articles.models import Image
+
+    drawn = demo_picture("river", 11)
+    assert drawn == demo_picture("river", 11) and b"Newsroom demo camera" in drawn
+    assert set(SCENES) >= {"river", "market", "field", "school", "town", "rooftops"}
+    call_command("load_demo", "--force")
+    call_command("load_demo_photos", "--force")
+    illustrated = Article.objects.published().filter(featured_image__isnull=False).select_related("featured_image")
+    assert illustrated.count() == Image.objects.count() == 7
+    for article in illustrated:
+        photo = article.featured_image
+        assert photo.alt_ar and photo.caption_ar and photo.credit_ar == "رسم: فريق صدى الفرات"
+        assert photo.renditions.count() >= 3
+        with photo.original.open("rb") as stored, PILImage.open(stored) as picture:
+            assert not picture.getexif() and b"Newsroom demo camera" not in stored.read()
+    page = client.get(illustrated.first().get_absolute_url()).content.decode()
+    assert f'alt="{illustrated.first().featured_image.alt_ar}"' in page
+    call_command("load_demo_photos", "--force")
+    assert Image.objects.count() == 7

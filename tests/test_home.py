@@ -160,3 +160,31 @@ def test_home_shows_the_newest_three_of_each_section(client):
     block = block[: block.index("</section>")]
     assert [f"سياسة {hours}" in block for hours in range(5)] == [True, True, True, False, False]
     assert 'id="section-block-' + str(culture.pk) + '"' in html
+
+
+def _photo(alt):
+    from articles.models import Image
+    from articles.services.images import image_store
+    from tests import photos
+
+    return image_store(image=Image(alt_ar=alt, caption_ar="تعليق"), upload=photos.camera_jpeg(width=1200, height=675))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("illustrated", [2, 5])
+def test_cards_show_their_photos_with_the_lead_first_and_the_rest_lazy(client, page_queries, illustrated):
+    """Photos cost one query however many cards show one; width and height keep the page from shifting; only the
+    lead's is fetched at once."""
+    for number in range(illustrated):
+        make_article(headline_ar=f"خبر مصوّر {number}", featured_image=_photo(f"صورة الخبر {number}"))
+    make_article(headline_ar="خبر بلا صورة", published_at=timezone.now() - timedelta(days=2))
+    with page_queries(6):
+        html = client.get("/").content.decode()
+    cards = re.findall(r'<article class="story[^"]*">.*?</article>', html, re.DOTALL)
+    lead, others = cards[0], cards[1:]
+    assert 'class="story story--lead story--photo"' in lead
+    assert 'loading="eager" fetchpriority="high"' in lead and f'alt="صورة الخبر {illustrated - 1}"' in lead
+    assert re.search(r'<img src="[^"]+" srcset="[^"]+ 480w[^"]*" sizes="[^"]+" width="\d+" height="\d+"', lead)
+    with_photos = [card for card in others if "story__photo" in card]
+    assert len(with_photos) == illustrated - 1 and all('loading="lazy"' in card for card in with_photos)
+    assert "story__photo" not in next(card for card in others if "خبر بلا صورة" in card)
