@@ -435,26 +435,26 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and request.user.has_perm("articles.edit_any_article")
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The form, with the note of the editor who last returned the article to its writer while it is a draft,
-        and the workflow's last step said beside its buttons."""
-        article = self.get_object(request, object_id)
-        note = step = None
-        if article is not None:
-            step = article.transitions.select_related("by").order_by("-at", "-id").first()
-            if article.status == Article.Status.DRAFT:
-                note = articles.article_return_note(article)
-        context = {"return_note": note, "last_step": step and workflow_step_said(step, article)}
-        if article is not None and self.has_view_permission(request, article):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The form, each time it is drawn (not when a save redirects): the note of the editor who last returned the
+        article to its writer while it is a draft, the workflow's last step said beside its buttons, and who else
+        has the article open (this page load counting as one of them from now on)."""
+        if obj is not None:
+            step = obj.transitions.select_related("by").order_by("-at", "-id").first()
+            note = articles.article_return_note(obj) if obj.status == Article.Status.DRAFT else None
             page = secrets.token_urlsafe(9)
-            others = presence.presence_enter(article_id=article.pk, user=request.user, page=page)
-            context["presence"] = {
-                "page": page,
-                "text": presence.presence_sentence(others),
-                "url": reverse("admin:articles_article_presence", args=[article.pk]),
-                "heartbeat": presence.HEARTBEAT_SECONDS,
+            others = presence.presence_enter(article_id=obj.pk, user=request.user, page=page)
+            context |= {
+                "return_note": note,
+                "last_step": step and workflow_step_said(step, obj),
+                "presence": {
+                    "page": page,
+                    "text": presence.presence_sentence(others),
+                    "url": reverse("admin:articles_article_presence", args=[obj.pk]),
+                    "heartbeat": presence.HEARTBEAT_SECONDS,
+                },
             }
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **context})
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def presence_view(self, request, pk):
         """The article form's heartbeat (POST): still open, or `leave`; answers who else has it open."""

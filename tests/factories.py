@@ -113,3 +113,12 @@ def run_jobs():
     finally:
         task_finished.disconnect(dispatch_uid="tests.run_jobs")
     return len(finished)
+
+
+def article_form_data(form, article, **fields):
+    """What the article's admin form posts as it was loaded (bylines and corrections left as they are), with
+    `fields` over it."""
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "tags"}
+    data |= {"section": article.section_id, "tags": "", "loaded_version": form["loaded_version"].value()}
+    data |= {"bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0, "corrections-TOTAL_FORMS": 0}
+    return data | {"corrections-INITIAL_FORMS": 0, **fields}

@@ -10,7 +10,7 @@ from django.test import Client
 from articles import presence
 from articles.conflicts import readable_text, side_by_side
 from articles.models import Article
-from tests.factories import make_article, make_section, make_staff, sign_in
+from tests.factories import article_form_data, make_article, make_section, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -27,12 +27,7 @@ def _open(user, article):
     sign_in(client, user)
     page = client.get(f"/admin/articles/article/{article.pk}/change/")
     assert page.status_code == 200
-    form = page.context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name != "tags"}
-    data |= {"section": article.section_id, "tags": "", "loaded_version": form["loaded_version"].value()}
-    data |= {"bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0, "corrections-TOTAL_FORMS": 0}
-    data |= {"corrections-INITIAL_FORMS": 0, "_continue": "1"}
-    return client, data, page
+    return client, article_form_data(page.context["adminform"].form, article, _continue="1"), page
 
 
 def _save(client, article, data):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.models import TRANSITIONS, Article, ArticleTransition, Author
 from articles.roles import GROUPS
 from articles.services.articles import article_publish, article_return_to_draft, article_submit, article_unpublish
-from tests.factories import make_article, sign_in
+from tests.factories import article_form_data, make_article, sign_in
 
 Status = Article.Status
 
@@ -263,11 +263,7 @@ def _press(client, user, article, button, **fields):
     page = client.get(f"/admin/articles/article/{article.pk}/change/")
     if page.status_code != 200:
         return page
-    form = page.context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name != "tags"}
-    data |= {"section": article.section_id, "tags": "", "loaded_version": form["loaded_version"].value()}
-    data |= {"bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0, "corrections-TOTAL_FORMS": 0}
-    data |= {"corrections-INITIAL_FORMS": 0, "_workflow": button, **fields}
+    data = article_form_data(page.context["adminform"].form, article, _workflow=button, **fields)
     return client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
 

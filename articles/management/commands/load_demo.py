@@ -5,18 +5,18 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Section
 from articles.services.articles import article_publish
+from core.demo import DemoCommand
 from core.pagecache import pages_purge_all
 
 CONTENT = Path(__file__).resolve().parents[2] / "demo" / "content.json"
-# Demo accounts: (username, group, the demo author they write as). Published passwords are acceptable only because
-# this command refuses to run in production (DEBUG off).
-# Username, group, author profile: everyone who writes or publishes has a byline (publishing needs one).
+# Demo accounts: (username, group, the demo author they write as: everyone who writes or publishes has a byline,
+# which publishing needs). Published passwords are acceptable only because this command refuses to run in
+# production (core.demo.DemoCommand: debug off, unless --force on a private machine).
 DEMO_ACCOUNTS = [
     ("editor", "editor", "omar"),
     ("reporter", "reporter", "layla"),
@@ -26,23 +26,13 @@ DEMO_ACCOUNTS = [
 DEMO_PASSWORD = "newsroom-demo-password"  # noqa: S105
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "Load the demo newsroom (sections, authors, articles; an editor, a reporter, a moderator and an "
         "editor-in-chief) into an empty database."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--force", action="store_true", help="Run even with DJANGO_DEBUG off (never on a public site)."
-        )
-
-    def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "Refusing to load demo content with DJANGO_DEBUG off: it creates an account with a published "
-                "password. Use --force on a private machine."
-            )
+    def handle(self, *args, **options):
         if Article.objects.exists() or Section.objects.exists() or Author.objects.exists():
             self.stdout.write("The database already has content: demo content not loaded.")
         else:
