@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench-day bench-live bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
+.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench-day bench-live bench-most-read bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -47,6 +47,7 @@ run: messages $(ENV_FILE)
 	$(MANAGE) load_demo --force
 	$(MANAGE) load_demo_photos --force
 	$(MANAGE) load_live_demo --force
+	$(MANAGE) load_front_page_demo --force
 	$(MANAGE) load_comments_demo --force
 	$(MANAGE) load_planning_demo --force
 	@echo "Serving Newsroom at http://127.0.0.1:$(PORT)/ (English at /en/), with a job worker. Stop with Ctrl+C."
@@ -115,6 +116,12 @@ bench-live: messages
 
 bench-consent: setup
 	$(BIN)/python bench/consent.py
+
+# What counting reads costs a cached article page: counting on, off, with a new User-Agent each request, and the bare
+# Django view, taking turns (bench/README.md, "Most read").
+bench-most-read: messages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/most_read.py
 
 lint: setup
 	$(BIN)/ruff check .

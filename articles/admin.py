@@ -23,6 +23,8 @@ from core.arabic import normalize_arabic
 
 from . import conflicts, images, inline_photos, presence
 from .models import Article, ArticleAuthor, ArticleTransition, Author, AuthorLink, Correction, Image, Section, Tag
+from .reads import reads_per_day
+from .services import arrangements as arranging
 from .services import articles, bylines, corrections, revisions
 from .services import images as photos
 
@@ -406,7 +408,7 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
     date_hierarchy = "published_at"
     readonly_fields = ["status", "published_at", "created_by"]
     inlines = [BylineInline, CorrectionInline]
-    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected", "lead_home_page"]
     change_form_template = "admin/articles/article/change_form.html"
 
     @property
@@ -445,6 +447,8 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
             page = secrets.token_urlsafe(9)
             others = presence.presence_enter(article_id=obj.pk, user=request.user, page=page)
             context |= {
+                # The reads of its page per day (articles/reads.py), once it has been published: one query.
+                "reads_per_day": reads_per_day(obj) if obj.published_at else None,
                 "return_note": note,
                 "last_step": step and workflow_step_said(step, obj),
                 "presence": {
@@ -557,6 +561,24 @@ class ArticleAdmin(RichTextEditorAdminMixin, ContentDirectionMixin, TabbedTransl
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, articles.article_unpublish)
 
+    def has_arrange_permission(self, request):
+        return request.user.has_perm("articles.add_arrangement")
+
+    @admin.action(description=_("Lead the home page with the selected article, from now"), permissions=["arrange"])
+    def lead_home_page(self, request, queryset):
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(request, _("Choose one article to lead the home page."), messages.WARNING)
+            return None
+        try:
+            arrangement = arranging.arrangement_lead(article=chosen[0], by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        self.message_user(request, _("«%(headline)s» leads the home page now; the lead it had is the first featured "
+                                     "story.") % {"headline": chosen[0].headline}, messages.SUCCESS)  # fmt: skip
+        return redirect("admin:articles_arrangement_change", arrangement.pk)
+
     def get_urls(self):
         own = [
             path(
@@ -635,3 +657,7 @@ class ArticleTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["article", "by"]
     search_fields = ["note"]
     date_hierarchy = "at"
+
+
+# The arrangement of the home page and of the sections' pages: its own module, registered with the rest.
+from . import arrangement_admin  # noqa: E402, F401

@@ -7,13 +7,21 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from core import pagecache
+        from core import pagecache, reads
 
         from . import page_tags
-        from .models import next_scheduled_time
+        from . import reads as most_read
+        from .models import next_arrangement_time, next_scheduled_time
+        from .services.reads import reads_add
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers(self)
+        # Reads of article pages (core/reads.py counts them) are added to the hourly counts; the most-read rankings
+        # are checked again at each refresh, and the pages that show them purged only when they changed.
+        reads.register_read_sink(most_read.READ_KIND, reads_add)
+        pagecache.register_next_due(most_read.next_refresh, most_read.ranking_came_due)
         # A scheduled article appears on cached pages the moment it comes due, with no write: the page cache purges
         # what came due.
         pagecache.register_next_due(next_scheduled_time, page_tags.came_due)
+        # So does a scheduled arrangement of the home page or a section's, on the pages it arranges.
+        pagecache.register_next_due(next_arrangement_time, page_tags.arrangements_came_due)

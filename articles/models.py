@@ -7,8 +7,9 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.html import strip_tags
@@ -540,6 +541,22 @@ class ArticleQuerySet(models.QuerySet):
         """The renditions of the photos the cards show (one query, and none when no card has a photo)."""
         return self.prefetch_related("featured_image__renditions")
 
+    def most_read(self, since, *, limit=5):
+        """The `limit` articles of this queryset whose pages readers were served most often in the hours after
+        `since` (ArticleReads), most read first, each with its `read_count`: one query. Chain it after the rules that
+        say which articles may be listed (`published().translated(language)`).
+
+        Among the articles read in the window only, each summed by its own rows (the index of the unique hour per
+        article): a join grouped by article would group by every column of the article on SQLite, bodies included."""
+        in_window = ArticleReads.objects.filter(hour__gt=since).order_by()
+        per_article = in_window.filter(article_id=OuterRef("pk")).values("article_id")
+        total = per_article.annotate(total=Sum("reads")).values("total")
+        return (
+            self.filter(pk__in=in_window.values("article_id"))
+            .annotate(read_count=Subquery(total))
+            .order_by("-read_count", "-published_at", "-id")[:limit]
+        )
+
 
 class Article(SlugFromArabicMixin, models.Model):
     Status = ArticleStatus
@@ -877,6 +894,210 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+class ArrangementQuerySet(models.QuerySet):
+    def for_page(self, section):
+        """The arrangements of one page: a section's (`section`, a Section or its id), or the home page's (None)."""
+        return self.filter(section__isnull=True) if section is None else self.filter(section=section)
+
+    def in_force(self, now=None):
+        """The arrangement each page shows at `now` (by default, now): the latest of those that have taken effect,
+        one per page, whatever else the queryset was filtered by. Instance twin: `Arrangement.is_in_force()`."""
+        latest = (
+            Arrangement.objects.filter(takes_effect_at__lte=now or timezone.now())
+            .annotate(
+                newest_first=Window(
+                    RowNumber(), partition_by=F("section_id"), order_by=[F("takes_effect_at").desc(), F("pk").desc()]
+                )
+            )
+            .filter(newest_first=1)
+            .values("pk")
+        )
+        return self.filter(pk__in=latest)
+
+    def scheduled(self, now=None):
+        """Arrangements waiting for their time to take over their page."""
+        return self.filter(takes_effect_at__gt=now or timezone.now())
+
+
+class Arrangement(models.Model):
+    """
+    What an editor chose for the home page (`section` empty) or a section's page: the lead story, a few featured
+    stories, optionally a live page and a package of related stories, and on the home page the order of the
+    section blocks. It takes over its page at `takes_effect_at` and holds it until a later one takes effect.
+
+    Only what an editor chose is kept: a slot left empty, or whose article readers can no longer see, is filled
+    with the newest article when the page is drawn (articles/fronts.py).
+    """
+
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="arrangements",
+        help_text=_("The home page, or a section's page."),
+    )
+    takes_effect_at = models.DateTimeField(
+        _("takes effect at"),
+        default=timezone.now,
+        help_text=_("The arrangement replaces the page's current one at this time; now by default."),
+    )
+    lead = models.ForeignKey(
+        Article,
+        verbose_name=_("lead story"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"status__in": READER_STATUSES},
+        help_text=_("Empty: the newest article leads."),
+    )
+    live_page = models.ForeignKey(
+        Article,
+        verbose_name=_("live page"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"status__in": READER_STATUSES, "live_started_at__isnull": False, "live_ended_at": None},
+        help_text=_("A story covered live, shown with its latest updates while its coverage lasts."),
+    )
+    package_title = models.CharField(
+        _("package title"),
+        max_length=120,
+        blank=True,
+        help_text=_("A heading over the package of related stories, for example: «Floods in Deir ez-Zor»."),
+    )
+    note = models.CharField(
+        _("note for the desk"), max_length=200, blank=True, help_text=_("For example: evening edition.")
+    )
+    created_by = user_reference(_("created by"), editable=False)
+    updated_by = user_reference(_("last changed by"), editable=False)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = ArrangementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-takes_effect_at", "-id"]
+        verbose_name = _("page arrangement")
+        verbose_name_plural = _("page arrangements")
+        constraints = [
+            # One arrangement per page and moment: which one shows is never a tie.
+            models.UniqueConstraint(fields=["section", "takes_effect_at"], name="arrangement_one_per_section_moment"),
+            models.UniqueConstraint(
+                fields=["takes_effect_at"], condition=Q(section__isnull=True), name="arrangement_one_per_home_moment"
+            ),
+        ]
+        indexes = [models.Index(fields=["section", "-takes_effect_at"], name="arrangement_page_latest_idx")]
+
+    def __str__(self):
+        page = self.section.name if self.section_id else _("Home page")
+        return f"{page} ({timezone.localtime(self.takes_effect_at):%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        """The page it arranges."""
+        return self.section.get_absolute_url() if self.section_id else cached_reverse("home")
+
+    def is_in_force(self, now=None):
+        """Whether this is the arrangement its page shows at `now`: the instance twin of `in_force()`."""
+        now = now or timezone.now()
+        if self.takes_effect_at > now:
+            return False
+        later = Q(takes_effect_at__gt=self.takes_effect_at) | Q(takes_effect_at=self.takes_effect_at, pk__gt=self.pk)
+        return not Arrangement.objects.for_page(self.section_id).filter(later, takes_effect_at__lte=now).exists()
+
+
+class StoryPlace(models.TextChoices):
+    FEATURED = "featured", _("Featured")
+    PACKAGE = "package", _("Package")
+
+
+class ArrangedStory(models.Model):
+    """An article an arrangement places: in a featured slot, or in its package of related stories, in order."""
+
+    Place = StoryPlace
+
+    arrangement = models.ForeignKey(
+        Arrangement, verbose_name=_("arrangement"), on_delete=models.CASCADE, related_name="stories"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"status__in": READER_STATUSES},
+    )
+    place = models.CharField(_("place"), max_length=10, choices=StoryPlace, default=StoryPlace.FEATURED)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
+
+    class Meta:
+        ordering = ["place", "position", "id"]
+        verbose_name = _("arranged story")
+        verbose_name_plural = _("arranged stories")
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "article"], name="arranged_story_once_per_arrangement"),
+            models.CheckConstraint(condition=Q(place__in=StoryPlace.values), name="arranged_story_place_valid"),
+        ]
+
+    def __str__(self):
+        return str(self.article)
+
+
+class ArrangedSection(models.Model):
+    """The place of a section's block on the home page, in an arrangement of the home page."""
+
+    arrangement = models.ForeignKey(
+        Arrangement, verbose_name=_("arrangement"), on_delete=models.CASCADE, related_name="section_order"
+    )
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower numbers come first."))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("section block")
+        verbose_name_plural = _("order of the section blocks")
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "section"], name="arranged_section_once_per_arrangement"),
+        ]
+
+    def __str__(self):
+        return str(self.section)
+
+
+def next_arrangement_time():
+    """When the next scheduled arrangement takes over its page (a POSIX time), or None: the page cache asks."""
+    due = Arrangement.objects.scheduled().order_by("takes_effect_at").values_list("takes_effect_at", flat=True).first()
+    return due.timestamp() if due else None
+
+
+class ArticleReads(models.Model):
+    """How many times an article's page was served to readers in one hour (UTC): the only thing most-read counts.
+    No reader, address, browser or cookie is behind a number (core/reads.py says what is left out)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="hourly_reads"
+    )
+    hour = models.DateTimeField(_("hour"), help_text=_("The start of the hour, in UTC."))
+    reads = models.PositiveIntegerField(_("reads"), default=0)
+
+    class Meta:
+        ordering = ["-hour", "article_id"]
+        verbose_name = _("hourly reads")
+        verbose_name_plural = _("hourly reads")
+        constraints = [
+            # What the counts' upsert conflicts on (articles/services/reads.py).
+            models.UniqueConstraint(fields=["article", "hour"], name="article_reads_unique_hour"),
+        ]
+        indexes = [
+            # The rankings' windows and the retention's deletion read by hour.
+            models.Index(fields=["hour"], name="article_reads_hour_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} {self.hour:%Y-%m-%d %H}:00 {self.reads}"
 
 
 def next_scheduled_time():

@@ -13,8 +13,13 @@ The tags (one tag covers a page in Arabic and in English):
   section and tags: articles.loading.related_articles);
 - `photo-<id>`: a photo (its renditions, alt text, caption, credit);
 - `latest`: the newest articles of the whole site (the front page, the main feed);
+- `front-home`, `front-section-<id>`: the editors' arrangement of the home page, of a section's page
+  (articles/fronts.py);
 - `sitemaps`: the sitemap (every address and its last change; the news sitemap shows its articles' cards);
 - `search`: search results (an article changed may come to match a query, or stop);
+- `article-<id>-headline`: what the «الأكثر قراءة» box shows of it: its headline, while readers may see it (narrower
+  than `article-<id>`, which a live story's every entry purges: the box is on every article page);
+- `most-read`: the rankings of that box (articles/reads.py purges it when a refresh changes them);
 - comments_tag (`comments-<id>`, the article's approved comments) is drawn by the comments app.
 Every page also has core.pagecache.SITE_TAG: what every page shows (the section menu, the cookie banner's policy)
 is purged with it.
@@ -38,6 +43,7 @@ from .inline_photos import photo_ids
 LATEST = "latest"
 SITEMAPS = "sitemaps"
 SEARCH = "search"
+MOST_READ = "most-read"
 
 
 def article_tag(pk):
@@ -46,6 +52,10 @@ def article_tag(pk):
 
 def article_page_tag(pk):
     return f"article-{pk}-page"
+
+
+def article_headline_tag(pk):
+    return f"article-{pk}-headline"
 
 
 def corrections_tag(pk):
@@ -70,6 +80,11 @@ def author_tag(pk):
 
 def photo_tag(pk):
     return f"photo-{pk}"
+
+
+def front_tag(section_id):
+    """The arrangement of the home page (`section_id` None) or of a section's page."""
+    return "front-home" if section_id is None else f"front-section-{section_id}"
 
 
 def list_tag(subject_tag):
@@ -106,6 +121,19 @@ def show_front_page(articles, sections):
     """The front page: the newest articles as cards with their photos, and the newest few of each section."""
     sections_shown = (list_tag(section_tag(section.pk)) for section in sections)
     tag_page(LATEST, *sections_shown, *card_tags(articles, with_photos=True))
+
+
+def show_front(section, articles):
+    """The top of the home page (`section` None) or of a section's page: its arrangement, the cards of the
+    `articles` it shows, and the newest articles its empty slots take."""
+    newest = LATEST if section is None else list_tag(section_tag(section.pk))
+    tag_page(front_tag(section.pk if section else None), newest, *card_tags(articles, with_photos=True))
+
+
+def show_most_read(articles):
+    """The «الأكثر قراءة» box: its rankings, and each article's headline (tagged even when empty: the next refresh
+    may fill it)."""
+    tag_page(MOST_READ, *(article_headline_tag(article.pk) for article in articles))
 
 
 def show_article(article, related):
@@ -145,6 +173,7 @@ class Listing:
     section_id: int | None
     published_at: datetime | None
     card: tuple = ()
+    headlines: tuple = ()
 
     @classmethod
     def of(cls, article, now=None):
@@ -162,6 +191,7 @@ class Listing:
                 # A live story's card says when it was last updated.
                 article.updated_at if article.is_live else None,
             ),
+            headlines=tuple(getattr(article, f"headline_{code}") for code, _name in settings.LANGUAGES),
         )
 
     @classmethod
@@ -209,6 +239,8 @@ def article_changed(pk, before, after):
         tags.add(article_tag(pk))
     if (before and before.lists()) != (after and after.lists()):
         tags |= {article_tag(pk), *_listing_tags(pk, {listing.section_id for listing in (before, after) if listing})}
+    if before is None or after is None or (before.headlines, before.lists()) != (after.headlines, after.lists()):
+        tags.add(article_headline_tag(pk))  # the most-read box: what it shows of the article, or whether it may
     pages_purge_on_commit(tags)
 
 
@@ -248,6 +280,22 @@ def section_changed():
 def photo_changed(pk):
     """A photo's text or renditions."""
     pages_purge_on_commit({photo_tag(pk)})
+
+
+def arrangement_changed(section_ids):
+    """An arrangement was made, changed or removed: the pages that showed it or show it now (`section_ids`; None is
+    the home page). One that takes effect later changes no page yet: the page cache waits for its time."""
+    pages_schedule_changed_on_commit()
+    pages_purge_on_commit({front_tag(section_id) for section_id in section_ids})
+
+
+def arrangements_came_due(since, until):
+    """The pages whose scheduled arrangements took effect between two POSIX times (the page cache asks)."""
+    from .models import Arrangement
+
+    start, end = (datetime.fromtimestamp(moment, tz=UTC) for moment in (since, until))
+    due = Arrangement.objects.filter(takes_effect_at__gte=start, takes_effect_at__lte=end)
+    return {front_tag(section_id) for section_id in due.values_list("section_id", flat=True)}
 
 
 def came_due(since, until):

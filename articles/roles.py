@@ -26,6 +26,8 @@ EDITOR = {
         "add_articleauthor", "change_articleauthor", "delete_articleauthor", "view_articleauthor",
         "add_correction", "change_correction", "delete_correction", "view_correction",
         "view_articlerevision",
+        *(f"{action}_{model}" for model in ("arrangement", "arrangedstory", "arrangedsection")
+          for action in ("add", "change", "delete", "view")),
     ],
     "live": ["add_liveentry", "change_liveentry", "view_liveentry", "publish_liveentry", "view_livepage",
              "add_urgentalert", "change_urgentalert", "view_urgentalert",

@@ -8,6 +8,9 @@ from django.utils.functional import empty
 
 from . import page_tags
 
+# A page's id is a section's, or None for the home page: this says "no page".
+_NOT_SHOWN = object()
+
 
 def delete_file_after_commit(sender, instance, **kwargs):
     """A deleted photo or rendition takes its file with it, once the deletion is committed."""
@@ -65,6 +68,35 @@ def photo_changed(sender, instance, raw=False, **kwargs):
         page_tags.photo_changed(instance.pk)
 
 
+def arrangement_saving(sender, instance, raw=False, **kwargs):
+    """Before an arrangement is saved: the page it arranged and whether that page showed it."""
+    if not raw and instance.pk is not None:
+        stored = sender.objects.filter(pk=instance.pk).first()
+        instance._shown_before = stored.section_id if stored is not None and stored.is_in_force() else _NOT_SHOWN
+
+
+def arrangement_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        shown = {getattr(instance, "_shown_before", _NOT_SHOWN)}
+        if instance.is_in_force():
+            shown.add(instance.section_id)
+        page_tags.arrangement_changed(shown - {_NOT_SHOWN})
+
+
+def arrangement_deleting(sender, instance, **kwargs):
+    page_tags.arrangement_changed({instance.section_id} if instance.is_in_force() else set())
+
+
+def arranged_part_changed(sender, instance, raw=False, **kwargs):
+    """A story or a section block of an arrangement: its page, if it shows the arrangement."""
+    if not raw:
+        from .models import Arrangement
+
+        arrangement = Arrangement.objects.filter(pk=instance.arrangement_id).first()
+        if arrangement is not None and arrangement.is_in_force():
+            page_tags.arrangement_changed({arrangement.section_id})
+
+
 def article_tags_changing(sender, instance, action, reverse, pk_set, **kwargs):
     """Tags added to or taken from an article (or, from the tag's side, articles given or losing a tag)."""
     if action == "pre_clear":
@@ -92,7 +124,20 @@ def reset_originals_storage(setting, **kwargs):
 
 
 def register_signal_handlers(app_config):
-    from .models import Article, ArticleAuthor, Author, AuthorLink, Correction, Image, Rendition, Section, Tag
+    from .models import (
+        ArrangedSection,
+        ArrangedStory,
+        Arrangement,
+        Article,
+        ArticleAuthor,
+        Author,
+        AuthorLink,
+        Correction,
+        Image,
+        Rendition,
+        Section,
+        Tag,
+    )
     from .sqlite_search import ensure_full_text_index
 
     post_migrate.connect(ensure_full_text_index, sender=app_config, dispatch_uid="sqlite_full_text_index")
@@ -105,6 +150,9 @@ def register_signal_handlers(app_config):
     pre_save.connect(article_saving, sender=Article, dispatch_uid="pages_article_saving")
     post_save.connect(article_saved, sender=Article, dispatch_uid="pages_article_saved")
     pre_delete.connect(article_deleting, sender=Article, dispatch_uid="pages_article_deleting")
+    pre_save.connect(arrangement_saving, sender=Arrangement, dispatch_uid="pages_arrangement_saving")
+    post_save.connect(arrangement_saved, sender=Arrangement, dispatch_uid="pages_arrangement_saved")
+    pre_delete.connect(arrangement_deleting, sender=Arrangement, dispatch_uid="pages_arrangement_deleting")
     handlers = {
         ArticleAuthor: byline_changed,
         Correction: correction_changed,
@@ -113,6 +161,8 @@ def register_signal_handlers(app_config):
         Tag: subject_changed,
         Section: section_changed,
         Image: photo_changed,
+        ArrangedStory: arranged_part_changed,
+        ArrangedSection: arranged_part_changed,
     }
     for model, handler in handlers.items():
         post_save.connect(handler, sender=model, dispatch_uid=f"pages_saved_{model.__name__}")

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Author, Correction, Image, Section
+from .models import Arrangement, Article, Author, Correction, Image, Section
 
 
 @register(Section)
@@ -34,4 +34,10 @@ class ImageTranslationOptions(TranslationOptions):
 class CorrectionTranslationOptions(TranslationOptions):
     fields = ("text",)
     required_languages = {"ar": ("text",)}
+    fallback_languages = {"default": ()}
+
+
+@register(Arrangement)
+class ArrangementTranslationOptions(TranslationOptions):
+    fields = ("package_title",)
     fallback_languages = {"default": ()}

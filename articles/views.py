@@ -7,16 +7,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, override
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from core.arabic import search_terms
+from core.pagecache import count_read
 
 from . import page_tags
+from .fronts import front_of, section_order
 from .loading import attach_page_parts, related_articles
 from .models import LONG_TEXT_FIELDS, SEARCH_CANDIDATES, Article, Author, Section, Tag
 from .pagination import UncountedPaginator
+from .reads import READ_KIND, most_read_lists
 
 
 class PublishedArticlesMixin:
@@ -24,6 +28,35 @@ class PublishedArticlesMixin:
 
     def get_queryset(self):
         return Article.objects.published().translated(get_language()).for_listing().with_card_photos()
+
+
+class FrontMixin:
+    """A page with an arranged top (the home page, a section's): on its first page, the lead and featured stories
+    the editors chose (articles/fronts.py); below them, and on every further page, the list without those, so that
+    no story shows twice and the pages follow on from each other."""
+
+    def front_section(self):
+        return None
+
+    @cached_property
+    def front(self):
+        return front_of(self.front_section(), language=get_language())
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(pk__in=self.front.shown_ids)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The top's empty slots take the newest of the list, read with its first page.
+        return super().get_paginator(queryset, per_page, head=self.front.empty_slots, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        if not page.has_previous():
+            self.front.fill(page.head)
+            context["front"] = self.front
+            page_tags.show_front(self.front_section(), self.front.articles)
+        return context
 
 
 class ArticleListPage(PublishedArticlesMixin, ListView):
@@ -48,11 +81,14 @@ class ArticleListPage(PublishedArticlesMixin, ListView):
         return context
 
 
-class SectionView(ArticleListPage):
+class SectionView(FrontMixin, ArticleListPage):
     model = Section
     filter_field = "section"
     subject_tag = staticmethod(page_tags.section_tag)
     template_name = "articles/section_detail.html"
+
+    def front_section(self):
+        return self.subject
 
 
 class TagView(ArticleListPage):
@@ -163,6 +199,9 @@ class ArticleDetailView(ArticlePageMixin, DetailView):
         context["page_languages"] = [code for code, _name in settings.LANGUAGES if article.is_translated(code)]
         context["related"] = related_articles(article, language=get_language())
         page_tags.show_article(article, context["related"])
+        context["most_read_lists"] = most_read_lists(get_language())
+        # Every reader's look at this page counts as a read of the article, from the cache too (core/reads.py).
+        count_read(READ_KIND, article.pk)
         return context
 
 
@@ -203,7 +242,9 @@ class ArticlePreviewView(LoginRequiredMixin, ArticlePageMixin, DetailView):
         return response
 
 
-class HomeView(PublishedArticlesMixin, ListView):
+class HomeView(FrontMixin, PublishedArticlesMixin, ListView):
+    """The front page: the top the editors arranged, the latest news below it, and a block per section."""
+
     template_name = "articles/home.html"
     context_object_name = "articles"
     paginate_by = 20
@@ -213,10 +254,11 @@ class HomeView(PublishedArticlesMixin, ListView):
         # The sections, without a count of their articles: counting reads the whole archive on every visit to the
         # front page (bench/README.md, "Figures behind decisions in the code"), for a number readers do not come for.
         sections = list(Section.objects.all())
-        context = super().get_context_data(sections=sections, **kwargs)
+        context = super().get_context_data(sections=sections, most_read_lists=most_read_lists(get_language()), **kwargs)
         shown = list(context["articles"])
         if not context["page_obj"].has_previous():
-            context["section_blocks"] = self.section_blocks(sections)
+            ordered = section_order(self.front.arrangement, sections)
+            context["section_blocks"] = self.section_blocks(ordered)
             shown += [article for _section, articles in context["section_blocks"] for article in articles]
         page_tags.show_front_page(shown, sections)
         return context

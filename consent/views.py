@@ -171,9 +171,9 @@ def consent_settings(request):
 
 def policy_detail(request):
     """
-    The privacy & cookies policy in force (or an earlier version, `?version=N`), with what the site keeps about
-    commenters and for how long (the numbers come from settings) and the cookies of each category (from the same
-    list the banner uses).
+    The privacy & cookies policy in force (or an earlier version, `?version=N`), with what the site counts of
+    reading and what it keeps about commenters, and for how long (the numbers come from settings), and the cookies
+    of each category (from the same list the banner uses).
     """
     versions = list(PolicyVersion.objects.in_effect().only("number", "effective_at"))
     wanted = request.GET.get("version", "")
@@ -202,5 +202,6 @@ def policy_detail(request):
             "spam_days": settings.NEWSROOM_COMMENT_SPAM_RETENTION_DAYS,
             "log_days": settings.NEWSROOM_CONSENT_LOG_RETENTION_DAYS,
             "reask_days": settings.NEWSROOM_CONSENT_REASK_DAYS,
+            "reads_days": settings.NEWSROOM_READS_RETENTION_DAYS,
         },
     )

@@ -28,6 +28,10 @@ Correct while fast:
 - Scheduled articles appear without any write: the time the next one comes due is kept in the shared cache, and the
   first request after it purges what came due (the app that registered the time says what that is).
 - If the cache is unreachable, pages are served uncached (and /healthz says so).
+- Reads are counted here, for the pages an app marks while drawing them (`count_read("article", 12)`): the stored
+  page keeps the mark, and every 200 answer to a reader's GET of it counts once, drawn or from the cache, before
+  Django's handler or in it, and with the page cache switched off too; never staff's, a HEAD, a 304, a crawler's
+  or a prefetch (core/reads.py, which keeps the counts in memory and hands them to the app off the request path).
 
 Every cacheable page also gets HTTP caching headers for a cache in front (`s-maxage`, `stale-while-revalidate`,
 `stale-if-error`), its tags in the surrogate-key headers that cache reads (core/httpcache.py purges it by tag), an
@@ -54,6 +58,7 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from . import reads
 from .httpcache import http_cache_purge_later
 from .postgresql.deadline import database_deadline
 from .staff import staff_request
@@ -88,6 +93,8 @@ REMEMBERED_PAGES = 20000
 
 # The tags of the page being drawn in this context (None: no page is being drawn for the cache).
 _drawing = contextvars.ContextVar("newsroom_page_tags", default=None)
+# What the page being drawn for a reader is a read of: [kind, pk] once the view says (None: no page is being drawn).
+_reading = contextvars.ContextVar("newsroom_page_read", default=None)
 
 # What the apps tell the page cache, registered from their AppConfig.ready() (the cache imports no app):
 # - when the next scheduled change to what readers see comes due (articles: the next scheduled article), and which
@@ -130,6 +137,33 @@ def tag_page(*tags):
     drawing = _drawing.get()
     if drawing is not None:
         drawing.update(tags)
+
+
+def count_read(kind, pk):
+    """Say that the page being drawn is a read of `kind` `pk` (the articles app: an article page): every 200 answer
+    to a reader's GET of this page is counted, whether drawn or served from the cache (core/reads.py). Outside a
+    page drawn for a reader, nothing happens."""
+    reading = _reading.get()
+    if reading is not None:
+        reading[:] = [kind, pk]
+
+
+def _count(request, response, read):
+    """Count `read` (a page's mark, or None) if `response` answers a reader's GET of it with the page itself."""
+    if read and response.status_code == 200 and request.method == "GET":
+        # The staff check (cookies and an HMAC) last: the page cache asked it already of every request it looked up,
+        # but not of those it let by (the cache switched off).
+        _count_reader(request.META, read, staff=lambda: staff_request(request))
+
+
+def _count_reader(meta, read, *, staff=None):
+    """Count `read` if the request's headers (`meta`) are a reader's and `staff()`, if given, says it is not
+    staff's. Counting never fails a page: whatever goes wrong is logged, and the read is not counted."""
+    try:
+        if settings.NEWSROOM_COUNT_READS and reads.reader_request(meta) and not (staff and staff()):
+            reads.read_counted(*read)
+    except Exception:
+        logger.warning("A read was not counted", exc_info=True)
 
 
 def _next_due():
@@ -330,29 +364,44 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not _cacheable_request(request):
-            response = self.get_response(request)
+            read, response = self._drawn(request, tags=None)
             response.headers.setdefault("X-Page-Cache", "bypass")
+            _count(request, response, read)
             return response
         look = self._look_up(request)
         if look is not None and look.served is not None:
-            return self._conditional(request, self._from_stored(look.served), "hit")
+            response = self._conditional(request, self._from_stored(look.served), "hit")
+            _count(request, response, look.served.get("read"))
+            return response
         tags = {SITE_TAG}
-        drawing = _drawing.set(tags)
-        try:
-            response = self.get_response(request)
-        finally:
-            _drawing.reset(drawing)
+        read, response = self._drawn(request, tags=tags)
         if not _cacheable_response(response):
             response.headers.setdefault("X-Page-Cache", "bypass")
+            _count(request, response, read)
             return response
         _http_caching_headers(response, response.content, time.time())
         _surrogate_headers(response, tags)
         # Every cached answer depends on Sec-GPC, through the reader's variant.
         patch_vary_headers(response, ["Sec-GPC"])
-        if look is not None and request.method == "GET" and not self._store(look, tags, response):
+        if look is not None and request.method == "GET" and not self._store(look, tags, response, read):
             # Drawn across a purge, perhaps from the state before it: not for a cache in front either.
             response["Cache-Control"] = "no-store"
-        return self._conditional(request, response, "miss")
+        response = self._conditional(request, response, "miss")
+        _count(request, response, read)
+        return response
+
+    def _drawn(self, request, *, tags):
+        """The response Django's handler draws, and what the view said the page is a read of (None). `tags`
+        collects the page's tags, for the cache (None: not drawn for the cache)."""
+        read = []
+        reading = _reading.set(read)
+        drawing = _drawing.set(tags)
+        try:
+            response = self.get_response(request)
+        finally:
+            _drawing.reset(drawing)
+            _reading.reset(reading)
+        return read or None, response
 
     def _variant_with(self, request, values):
         """The reader's variant were the prefetched keys to hold `values`, worked out on a copy of the request."""
@@ -398,9 +447,10 @@ class PageCacheMiddleware:
             logger.warning("Page cache skipped for this request", exc_info=True)
             return None
 
-    def _store(self, look, tags, response):
-        """Keep the page under the versions of its tags, unless a purge was made since the look (the page may have
-        been drawn from the state before it): then False."""
+    def _store(self, look, tags, response, read=None):
+        """Keep the page under the versions of its tags, and what it is a read of (`read`: counted on every answer
+        from the cache), unless a purge was made since the look (the page may have been drawn from the state before
+        it): then False."""
         try:
             keys = [_tag_key(tag) for tag in tags]
             current = cache.get_many([CHANGED_AT_KEY, *keys])
@@ -418,6 +468,7 @@ class PageCacheMiddleware:
                 "content": response.content,
                 "headers": {name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS},
                 "stored_at": time.time(),
+                "read": read,
             }  # fmt: skip
             cache.set(look.key, stored, settings.NEWSROOM_PAGE_CACHE_SECONDS)
             look.remember(stored)
@@ -451,6 +502,10 @@ class PageCacheMiddleware:
                 return None
             content = look.served["content"]
             headers = [*look.served["headers"].items(), ("Content-Length", str(len(content))), ("X-Page-Cache", "hit")]
+            # A reader's plain GET answered 200 (staff went to Django's handler above): counted if a read.
+            read = look.served.get("read")
+            if read:
+                _count_reader(environ, read)
             return "200 OK", headers, content
         except Exception:
             # Django's handler answers it, with its own handling of whatever went wrong (a disallowed host: 400).
@@ -618,6 +673,7 @@ class PageCacheApplication:
     def __init__(self, application):
         self.application = application
         self.pages = PageCacheMiddleware(None)
+        reads.warm_up()  # the crawler list compiled as each worker starts, not in a reader's request
 
     def __call__(self, environ, start_response):
         answer = self.pages.answer(environ)

@@ -156,10 +156,26 @@ def live_coverage(context, article):
     )
 
 
+# How many of a live page's latest entries the front page shows.
+SUMMARY_ENTRIES = 3
+
+
+@pass_context
+def live_summary(context, article):
+    """A live page's latest few entries, for the front page: each its time and first words, linking to it."""
+    tag_page(live_tag(article.pk))
+    entries = list(LiveEntry.objects.published().filter(article=article).order_by("-sequence")[:SUMMARY_ENTRIES])
+    if not entries:
+        return ""
+    template = context.environment.get_template("live/summary.html")
+    return Markup(template.render({"entries": entries}))  # noqa: S704 - an autoescaping template's output
+
+
 GLOBALS = {
     "urgent_bar": urgent_bar,
     "live_page": live_page,
     "live_json_ld": live_json_ld,
     "live_coverage": live_coverage,
+    "live_summary": live_summary,
 }
 FILTERS = {}

@@ -247,6 +247,17 @@ NEWSROOM_PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600
 NEWSROOM_PAGE_CACHE_COPIES_BYTES = env.int("NEWSROOM_PAGE_CACHE_COPIES_BYTES", default=32 * 1024 * 1024)
 # For bench/day.py only: every change purges every page, as before pages had tags.
 NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING = env.bool("NEWSROOM_PAGE_CACHE_PURGE_EVERYTHING", default=False)
+# Most read (core/reads.py, articles/reads.py): reads of article pages counted per article and hour, in each
+# process's memory until a thread hands them to the database every NEWSROOM_READS_FLUSH_SECONDS (0: only at exit,
+# or when a test flushes); the rankings are checked again every NEWSROOM_MOST_READ_REFRESH_SECONDS, and the pages
+# that show them drawn again only if they changed; counts older than NEWSROOM_READS_RETENTION_DAYS are deleted
+# (`apply_retention`).
+NEWSROOM_COUNT_READS = env.bool("NEWSROOM_COUNT_READS", default=True)
+NEWSROOM_READS_FLUSH_SECONDS = env.float("NEWSROOM_READS_FLUSH_SECONDS", default=10)
+NEWSROOM_MOST_READ_REFRESH_SECONDS = env.int("NEWSROOM_MOST_READ_REFRESH_SECONDS", default=600)
+if NEWSROOM_MOST_READ_REFRESH_SECONDS < 60:
+    raise ImproperlyConfigured("NEWSROOM_MOST_READ_REFRESH_SECONDS must be at least 60.")
+NEWSROOM_READS_RETENTION_DAYS = env.int("NEWSROOM_READS_RETENTION_DAYS", default=400)
 # The headers that carry a page's tags to a cache in front: xkey (Varnish), Surrogate-Key (Fastly), Cache-Tag
 # (Cloudflare).
 NEWSROOM_SURROGATE_KEY_HEADERS = env.list(

@@ -81,6 +81,17 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_reads_left_waiting():
+    """Each test starts and ends with no reads waiting in this process's memory (core/reads.py: the suite flushes
+    by hand, tests/settings.py), so that no test flushes another's, and nothing is flushed at exit."""
+    from core.reads import reads_forget
+
+    reads_forget()
+    yield
+    reads_forget()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A Redis server of the suite's own for the whole session (tests/redis_server.py): tests that need a real Redis
@@ -98,15 +109,17 @@ def redis_url(tmp_path_factory):
 @pytest.fixture
 def page_queries(django_assert_num_queries):
     """`django_assert_num_queries` for a page rendered by a warm worker: the number of the policy version in force
-    (which decides whether the cookie banner asks), the urgent alerts showing and the page cache's next due time are
-    in the shared cache, and the page itself is not (tests/test_consent.py, tests/test_live_alerts.py and
-    tests/test_page_cache.py pin what a cold cache costs)."""
+    (which decides whether the cookie banner asks), the urgent alerts showing, the most-read rankings and the page
+    cache's next due time are in the shared cache, and the page itself is not (tests/test_consent.py,
+    tests/test_live_alerts.py, tests/test_most_read.py and tests/test_page_cache.py pin what a cold cache costs)."""
+    from articles.reads import most_read_remember
     from consent.state import current_policy_version
     from core.pagecache import pages_purge_all
     from live.alerts import alerts_remember
 
     current_policy_version()
     alerts_remember()
+    most_read_remember()
     pages_purge_all()
     return django_assert_num_queries
 

@@ -36,5 +36,9 @@ if os.environ.get("DJANGO_TEST_DATABASE_TEMPLATE") and "postgresql" in DATABASES
 if not os.environ.get("NEWSROOM_TEST_KEEP_CACHES"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom-tests"}}
 
+# Reads counted by a test stay in memory until the test flushes them (core.reads.reads_flush): no thread writes
+# into a test's transaction, or into the next test's.
+NEWSROOM_READS_FLUSH_SECONDS = 0
+
 # Hashing a password with the production hasher takes a third of a second by design; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

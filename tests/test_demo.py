@@ -108,6 +108,26 @@ def test_the_demo_has_a_live_page_linked_from_the_front_page_and_an_alert_pointi
 
 
 @pytest.mark.django_db
+def test_the_demo_front_page_is_arranged_by_an_editor_around_the_live_story(client):
+    from articles.models import Arrangement
+
+    call_command("load_demo", "--force")
+    call_command("load_live_demo", "--force")
+    call_command("load_front_page_demo", "--force")
+    arrangement = Arrangement.objects.get()
+    live = Article.objects.get(live_started_at__isnull=False)
+    assert arrangement.is_in_force() and arrangement.lead == live and arrangement.created_by.username == "editor"
+    assert arrangement.stories.count() == 7 and arrangement.section_order.count() == 4
+    home = client.get("/").content.decode()
+    lead = home[home.index('class="front__lead"') : home.index('class="front__featured"')]
+    assert live.headline_ar in lead and 'class="live-summary"' in lead
+    assert "<bdi>حياة على ضفاف الفرات</bdi>" in home
+    assert "<bdi>Life on the Euphrates</bdi>" in client.get("/en/").content.decode()
+    call_command("load_front_page_demo", "--force")  # every start: nothing doubled
+    assert Arrangement.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_everyone_in_the_demo_who_writes_or_publishes_has_a_byline():
     call_command("load_demo", "--force")
     bylines = dict(Author.objects.filter(user__isnull=False).values_list("user__username", "name_ar"))

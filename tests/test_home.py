@@ -73,12 +73,13 @@ def test_language_switch_goes_to_the_same_page_in_the_other_language(client):
 
 @pytest.mark.django_db
 def test_home_is_paginated(client):
+    """The first page: the top (a lead and four featured stories) and twenty more; the second, what follows."""
     section = make_section()
-    for _ in range(21):
+    for _ in range(26):
         make_article(section=section)
     first, second = client.get("/"), client.get("/?page=2")
     first, second = first.content.decode(), second.content.decode()
-    assert first.count('<article class="story') == 20 and second.count('<article class="story') == 1
+    assert first.count('<article class="story') == 25 and second.count('<article class="story') == 1
     # The archive is not counted (articles/pagination.py): «page 2», with a link to newer stories and none older.
     assert 'rel="next" href="?page=2"' in first and 'rel="prev"' not in first
     assert "الصفحة 2</span>" in second and 'rel="prev" href="?page=1"' in second and 'rel="next"' not in second
@@ -89,22 +90,23 @@ def test_home_is_paginated(client):
 @pytest.mark.django_db
 def test_exactly_one_page_of_articles_has_no_pager(client):
     section = make_section()
-    for _ in range(20):
+    for _ in range(25):
         make_article(section=section)
     html = client.get("/").content.decode()
-    assert html.count('<article class="story') == 20 and 'class="pagination"' not in html
+    assert html.count('<article class="story') == 25 and 'class="pagination"' not in html
     assert client.get("/?page=2").status_code == 404
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("articles", [1, 15])
 def test_home_query_count_does_not_grow_with_articles_or_authors(client, page_queries, articles):
-    """Five queries: the articles with their sections (no count of the archive), their bylines, the sections, the
-    newest of each section, and the masthead's sections menu."""
+    """Six queries: the arrangement in force (none here), the articles with their sections (the top's and the
+    list's together, no count of the archive), their bylines, the sections, the newest of each section, and the
+    masthead's sections menu."""
     authors = [make_author() for _ in range(3)]
     for _ in range(articles):
         make_article(authors=authors)
-    with page_queries(5):
+    with page_queries(6):
         response = client.get("/")
     assert response.status_code == 200
 
@@ -178,7 +180,7 @@ def test_cards_show_their_photos_with_the_lead_first_and_the_rest_lazy(client, p
     for number in range(illustrated):
         make_article(headline_ar=f"خبر مصوّر {number}", featured_image=_photo(f"صورة الخبر {number}"))
     make_article(headline_ar="خبر بلا صورة", published_at=timezone.now() - timedelta(days=2))
-    with page_queries(6):
+    with page_queries(7):
         html = client.get("/").content.decode()
     cards = re.findall(r'<article class="story[^"]*">.*?</article>', html, re.DOTALL)
     lead, others = cards[0], cards[1:]

@@ -76,7 +76,8 @@ def _newsroom():
         photo=portrait,
     )
     AuthorLink.objects.create(author=author, kind="x", url="https://x.example/layla")
-    for number in range(21):
+    # Enough for a second page of the home page and the section's (the top of each takes five).
+    for number in range(30):
         make_article(
             section=section,
             authors=[author],
@@ -121,6 +122,12 @@ def _newsroom():
     )
     comment_services.comments_approve(comments=Comment.objects.all(), by=None)
     _live_coverage(section, photo)
+    # Readers' reads, for the «الأكثر قراءة» box on the article pages.
+    from articles.models import Article, ArticleReads
+
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for reads, shown in enumerate(Article.objects.published().order_by("-published_at")[:6], start=1):
+        ArticleReads.objects.create(article=shown, hour=hour - timedelta(hours=reads * 7), reads=reads * 10)
     return article, first, author
 
 
@@ -152,6 +159,13 @@ def _live_coverage(section, photo):
     coverage_end(article=ended, by=editor)
     alert_publish(text_ar="عاجل: إغلاق المعابر", text_en="Crossings closed", article=page,
                   expires_at=timezone.now() + timedelta(hours=1), by=editor)  # fmt: skip
+    # The home page arranged around the live page: its latest updates, and a package with its title.
+    from articles.models import Arrangement
+
+    ferries = list(Article.objects.filter(headline_ar__startswith="العبّارات").order_by("-published_at")[5:8])
+    arrangement = Arrangement.objects.create(live_page=page, package_title_ar="العبّارات", package_title_en="Ferries")
+    for position, story in enumerate(ferries):
+        arrangement.stories.create(article=story, place="package", position=position)
 
 
 # Pages that answer with an error status; every other page is a 200.

@@ -290,3 +290,45 @@ def test_live_coverage_refreshes_its_page_its_poll_answer_and_its_cards_only(sit
     site.warm()
     coverage_end(article=site.a, by=site.editor)
     site.check([*cards, *live], settings)
+
+
+def _arrange(site, section=None, **fields):
+    from articles.models import Arrangement
+
+    return Arrangement.objects.create(section=section, created_by=site.editor, **fields)
+
+
+def test_arranging_the_home_page_refreshes_the_home_page_only(site, settings):
+    arrangement = _arrange(site, lead=site.c)
+    site.check(HOME, settings)
+    arrangement.stories.create(article=site.b, position=1)
+    site.check(HOME, settings)
+    arrangement.delete()
+    site.check(HOME, settings)
+
+
+def test_arranging_a_section_refreshes_that_sections_page_only(site, settings):
+    arrangement = _arrange(site, section=site.politics, lead=site.c)
+    site.check(POLITICS, settings)
+    arrangement.section = site.economy  # moved to another page: both change
+    arrangement.save()
+    site.check([*POLITICS, "economy"], settings)
+
+
+def test_a_scheduled_arrangement_takes_over_its_page_at_its_time(site, settings):
+    due = timezone.now() + timedelta(minutes=5)
+    _arrange(site, lead=site.c, takes_effect_at=due)
+    site.check([], settings)
+    with time_machine.travel(due + timedelta(seconds=1)):
+        site.check(HOME, settings)
+
+
+def test_unpublishing_the_lead_takes_it_out_of_the_arranged_page(site, settings):
+    _arrange(site, lead=site.c)
+    site.check(HOME, settings)
+    article_unpublish(article=site.c, by=site.editor)
+    # «You may also like» on the page of a, in the same section and tag, showed it too.
+    changed = [*HOME, *A_PAGES, *C_PAGES, *POLITICS, *SEARCH, *SITEMAPS, "tag deir", "writer rana", "feed",
+               "politics feed"]  # fmt: skip
+    site.check(changed, settings)
+    assert site.c.headline_ar not in site.client.get("/").content.decode()

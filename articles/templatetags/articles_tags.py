@@ -2,11 +2,17 @@
 articles/templating.py."""
 
 from django import template
+from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.arabic import arabic_indic_digits
+
 from ..models import Article, ArticleTransition
+from ..reads import desk_most_read as most_read_on_the_desk
 from ..templating import article_body
 
 # How many of the newest published articles the admin home lists.
@@ -14,6 +20,48 @@ RECENT = 5
 
 register = template.Library()
 register.filter("article_body", article_body)
+
+
+@register.filter
+def local_digits(value):
+    """Digits as the reader site writes them (newsroom/templating.py's filter of the same name, whose rule this
+    repeats for the desk's Django templates: the project package is above the apps): Arabic-Indic on Arabic pages
+    when NEWSROOM_ARABIC_INDIC_DIGITS asks."""
+    text = str(value)
+    return arabic_indic_digits(text) if settings.NEWSROOM_ARABIC_INDIC_DIGITS and get_language() == "ar" else text
+
+
+@register.simple_tag
+def desk_most_read(user):
+    """For the desk's home: what readers read most in the last 24 hours and 7 days, with the counts (two queries;
+    articles/reads.py), for those who may see articles; empty for the others (moderators)."""
+    if not user.has_perm("articles.view_article"):
+        return []
+    lists = most_read_on_the_desk()
+    # Editors open any article on the desk; a reporter may open only their own there, so the others' link to the site.
+    on_the_desk = user.has_perm("articles.edit_any_article")
+    for _heading, articles in lists:
+        for article in articles:
+            if on_the_desk:
+                article.desk_url = reverse("admin:articles_article_change", args=[article.pk])
+            else:
+                article.desk_url = article.get_absolute_url()
+    return lists
+
+
+@register.simple_tag
+def desk_front_page(user):
+    """For the desk's home, for those who arrange pages: the home page's arrangement in force (None: the newest
+    leads) and the next one scheduled (two queries)."""
+    from ..models import Arrangement
+
+    if not user.has_perm("articles.change_arrangement"):
+        return None
+    home = Arrangement.objects.for_page(None).select_related("lead")
+    return {
+        "in_force": home.in_force().first(),
+        "next": home.scheduled().order_by("takes_effect_at").first(),
+    }
 
 
 @register.simple_tag
