@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Build-time commands (catalogs, migration checks) need no secrets or .env: they use the test settings.
 MANAGE_TOOLS := DJANGO_SETTINGS_MODULE=tests.settings $(MANAGE)
 
-.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench-day bench-live bench-most-read bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
+.PHONY: lint-imports run test coverage bench-renditions bench-search bench-comments bench-jobs bench-cache bench-consent bench-day bench-live bench-most-read bench-newsletters bench lint format messages catalogs check-catalogs migrations-check setup system-packages html-checker clean
 
 # Reinstalls only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -27,8 +27,10 @@ $(ENV_FILE):
 	printf '# Debug off, as readers see the site; DJANGO_DEBUG=1 make run shows Django'"'"'s debug pages.\n'; \
 	printf 'DJANGO_DEBUG=0\nDJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
 	printf 'DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost\nDJANGO_HTTPS=0\nNEWSROOM_REQUIRE_SECOND_FACTOR=0\n'; \
-	printf 'NEWSROOM_SERVE_MEDIA=1\n'; } > $@
-	@echo "Wrote $@ for local use (debug off, plain HTTP on localhost, a random DJANGO_SECRET_KEY)."
+	printf 'NEWSROOM_SERVE_MEDIA=1\n'; \
+	if test -x $(BIN)/python; then printf 'NEWSROOM_VAPID_SUBJECT=mailto:newsroom@localhost\n'; \
+		$(MANAGE_TOOLS) push_vapid_keys; fi; } > $@
+	@echo "Wrote $@ for local use (debug off, plain HTTP on localhost, a random DJANGO_SECRET_KEY, Web Push keys)."
 
 setup: $(VENV)/.installed
 
@@ -95,6 +97,10 @@ bench-cache: setup
 
 bench-jobs: setup
 	$(BIN)/python bench/jobs.py
+
+# Messages per second sending the digest to 10,000 subscribers through the job worker (bench/README.md).
+bench-newsletters: setup
+	$(BIN)/python bench/newsletters.py
 
 # The served benchmark: gunicorn + wrk on a seeded newsroom (bench/README.md). ARTICLES=100000 for the large run;
 # DATABASE_URL=postgres://… to run it on PostgreSQL (a scratch database is made there).

@@ -16,10 +16,11 @@ class ArticlesConfig(AppConfig):
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers(self)
-        # Reads of article pages (core/reads.py counts them) are added to the hourly counts; the most-read rankings
-        # are checked again at each refresh, and the pages that show them purged only when they changed.
+        # Reads of article pages (core/reads.py counts them) are added to the hourly counts; after each flush, the
+        # most-read rankings are checked again if their period has passed, and the pages that show them purged only
+        # when they changed (off the request path).
         reads.register_read_sink(most_read.READ_KIND, reads_add)
-        pagecache.register_next_due(most_read.next_refresh, most_read.ranking_came_due)
+        reads.register_after_flush(most_read.most_read_refresh)
         # A scheduled article appears on cached pages the moment it comes due, with no write: the page cache purges
         # what came due.
         pagecache.register_next_due(next_scheduled_time, page_tags.came_due)

@@ -1,5 +1,7 @@
 """The editors' arrangement of the home page and of the sections' pages, in the desk (registered by admin.py)."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -99,9 +101,9 @@ class PageFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "home":
             return queryset.for_page(None)
-        if self.value() and self.value().isdigit():
+        if self.value() and re.fullmatch(r"[0-9]{1,9}", self.value()):
             return queryset.for_page(int(self.value()))
-        return queryset
+        return queryset  # anything else in the address: the whole list, not an error
 
 
 class StateFilter(admin.SimpleListFilter):

@@ -33,6 +33,9 @@ class Front:
     live_page: Article | None = None
     package_title: str = ""
     package: list = field(default_factory=list)
+    # Every article the arrangement names, shown or not: one that readers cannot see yet (scheduled, not translated)
+    # must refresh the page when they can.
+    arranged_ids: frozenset = frozenset()
 
     @property
     def articles(self):
@@ -60,9 +63,12 @@ class Front:
 
 
 def arrangement_in_force(section, now=None):
-    """The arrangement `section`'s page (None: the home page) shows at `now`, with its stories, or None."""
+    """The arrangement `section`'s page (None: the home page) shows at `now`, with its stories, or None: the rule
+    of `Arrangement.objects.in_force()` for one page, read as the newest that has taken effect (one row of the
+    page's index, however long its history)."""
     parts = ["stories"] if section is not None else ["stories", "section_order"]
-    return Arrangement.objects.for_page(section).in_force(now).prefetch_related(*parts).first()
+    taken_effect = Arrangement.objects.for_page(section).filter(takes_effect_at__lte=now or timezone.now())
+    return taken_effect.order_by("-takes_effect_at", "-pk").prefetch_related(*parts).first()
 
 
 def front_of(section, *, language, now=None):
@@ -75,6 +81,7 @@ def front_of(section, *, language, now=None):
         return front
     stories = arrangement.stories.all()
     wanted = {arrangement.lead_id, arrangement.live_page_id, *(story.article_id for story in stories)} - {None}
+    front.arranged_ids = frozenset(wanted)
     visible = Article.objects.published(now).translated(language).for_listing().with_card_photos()
     chosen = {article.pk: article for article in visible.filter(pk__in=wanted)} if wanted else {}
     front.lead = chosen.get(arrangement.lead_id)

@@ -123,11 +123,17 @@ def show_front_page(articles, sections):
     tag_page(LATEST, *sections_shown, *card_tags(articles, with_photos=True))
 
 
-def show_front(section, articles):
-    """The top of the home page (`section` None) or of a section's page: its arrangement, the cards of the
-    `articles` it shows, and the newest articles its empty slots take."""
+def show_front(section, articles, arranged_ids):
+    """A page of the home page's list (`section` None) or of a section's, whose top is arranged: its arrangement,
+    the newest articles the top's empty slots take, every article the arrangement names (shown or not yet), and the
+    cards of the `articles` its top shows (the first page)."""
     newest = LATEST if section is None else list_tag(section_tag(section.pk))
-    tag_page(front_tag(section.pk if section else None), newest, *card_tags(articles, with_photos=True))
+    tag_page(
+        front_tag(section.pk if section else None),
+        newest,
+        *(article_tag(pk) for pk in arranged_ids),
+        *card_tags(articles, with_photos=True),
+    )
 
 
 def show_most_read(articles):

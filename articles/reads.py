@@ -4,14 +4,13 @@ of article pages served (ArticleReads; counted by core/reads.py, stored by artic
 
 Every article page shows the box, so it must not draw them all again at every read. The rankings (the ids, most
 read first, per language and window) are kept in the shared cache, and pages are drawn from what is kept, so every
-page stored shows the kept rankings. They are worked out again at most every NEWSROOM_MOST_READ_REFRESH_SECONDS:
-the page cache's schedule (`core.pagecache.register_next_due`) comes due at each multiple of that period, and
-`ranking_came_due()` then reads the counts again and purges the pages carrying MOST_READ only if a ranking changed.
-Between two refreshes, what changes the box's line for an article (a new headline, the article withdrawn) purges
-its pages through that article's `article-<id>-headline`, which the box gives them. So the box costs a page drawn
-one query (the articles shown) and none when nothing was read; and the counts themselves are never read in a
-reader's request, except when the kept rankings are missing (the cache emptied) or older than two periods (the
-page cache off, whose schedule then never runs).
+page stored shows the kept rankings. They are worked out again at most every NEWSROOM_MOST_READ_REFRESH_SECONDS,
+off any reader's request (`most_read_refresh()`: from core/reads.py's flushing thread in each web worker, and from
+the publish_scheduled cron, one process per period), and the pages carrying MOST_READ are purged only if a ranking
+changed. Between two refreshes, what changes the box's line for an article (a new headline, the article withdrawn)
+purges its pages through that article's `article-<id>-headline`, which the box gives them. So the box costs a page
+drawn one query (the articles shown) and none when nothing was read; the counts themselves are read by a page only
+when the kept rankings are missing (the cache emptied) or older than two periods (nothing refreshed them).
 """
 
 import logging
@@ -26,6 +25,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.pagecache import pages_purge
+
 from . import page_tags
 from .models import Article, ArticleReads
 
@@ -39,6 +40,8 @@ MOST_READ_COUNT = 5
 WINDOWS = {"day": timedelta(hours=24), "week": timedelta(days=7)}
 HEADINGS = {"day": _("Last 24 hours"), "week": _("Last 7 days")}
 RANKING_KEY = "articles:most-read:"
+# Present for a refresh period after each refresh (most_read_refresh()).
+REFRESHED_KEY = "articles:most-read:refreshed"
 # How many days the article form's table of reads goes back.
 READS_TABLE_DAYS = 30
 
@@ -115,13 +118,6 @@ def most_read_lists(language):
     return [shown for shown in lists if shown.articles]
 
 
-def next_refresh():
-    """When the rankings are next checked (a POSIX time): the next multiple of the refresh period (the page cache
-    asks)."""
-    period = settings.NEWSROOM_MOST_READ_REFRESH_SECONDS
-    return (time.time() // period + 1) * period
-
-
 def most_read_remember():
     """Work out every language's rankings again and keep them in the shared cache (two queries per language):
     whether one changed, or was not kept (pages may then show rankings older than any kept)."""
@@ -134,9 +130,17 @@ def most_read_remember():
     return changed
 
 
-def ranking_came_due(since, until):
-    """At each refresh (the page cache asks): MOST_READ to purge if a ranking changed, else nothing."""
-    return {page_tags.MOST_READ} if most_read_remember() else set()
+def most_read_refresh():
+    """Work the rankings out again if the period has passed, off any reader's request: core/reads.py's flushing
+    thread asks after each flush, and `manage.py publish_scheduled` (cron) every minute. The first process to ask in
+    each NEWSROOM_MOST_READ_REFRESH_SECONDS adds a marker with that lifetime to the shared cache and does the work;
+    the others find it and do nothing. The pages that show the box are purged only if a ranking changed. Returns
+    whether this call did the work."""
+    if not cache.add(REFRESHED_KEY, time.time(), timeout=settings.NEWSROOM_MOST_READ_REFRESH_SECONDS):
+        return False
+    if most_read_remember():
+        pages_purge({page_tags.MOST_READ})
+    return True
 
 
 def desk_most_read(now=None):

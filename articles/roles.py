@@ -3,8 +3,8 @@
 Data migrations make and update the groups, each with its own copy of the list as it was then (a migration must
 not depend on code that changes later); the tests restore the groups from here after a transactional test has
 emptied the tables. The comments and consent apps give moderators their rights; each app gives the editor-in-chief
-(chief) its share. The planning app's rights are listed here as data (app labels and codenames): articles imports
-nothing of planning."""
+(chief) its share. The planning and newsletters apps' rights are listed here as data (app labels and codenames):
+articles imports nothing of them."""
 
 REPORTER = {
     "articles": ["add_article", "change_article", "view_article", "view_section", "view_tag", "add_tag",
@@ -48,6 +48,8 @@ CHIEF = {
     "planning": EDITOR["planning"],
     "comments": MODERATOR["comments"],
     "consent": [*MODERATOR["consent"], "add_policyversion", "change_policyversion", "delete_policyversion"],
+    # Newsletter subscribers' addresses: the chief alone (newsletters' migration 0002).
+    "newsletters": ["view_subscriber", "view_subscriber_address", "delete_subscriber", "view_mailing"],
 }
 GROUPS = {"reporter": REPORTER, "editor": EDITOR, "moderator": MODERATOR, "chief": CHIEF}
 

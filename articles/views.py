@@ -52,10 +52,14 @@ class FrontMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        shown = []
         if not page.has_previous():
             self.front.fill(page.head)
             context["front"] = self.front
-            page_tags.show_front(self.front_section(), self.front.articles)
+            shown = self.front.articles
+        # Every page of the list depends on the arrangement (which stories it leaves out, and how many the top
+        # takes from its head), not only the first.
+        page_tags.show_front(self.front_section(), shown, self.front.arranged_ids)
         return context
 
 

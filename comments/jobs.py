@@ -60,11 +60,11 @@ def privacy_link_send(*, request_id: str, email: str, kind: str, site: str, lang
     """Mail the signed link that confirms a commenter's request, if the address has comments. The page enqueues
     this job for every address, known or not, so it answers the same, in the same time, either way. The job's row
     holds the address: it is deleted as soon as the job succeeds (and by an erasure request)."""
-    if not privacy.comments_of(email).exists():
+    if not privacy.holds_personal_data(email):
         return False
     token = privacy.request_link_token(email=email, kind=kind)
     with override(language):
         link = site.rstrip("/") + reverse("comments:privacy_confirm", args=[token])
-        subject = _("Confirm your request about your comments")
+        subject = _("Confirm your request about your data")
         message = _("To confirm, open this link within two days: %(link)s") % {"link": link}
     return deliver(key=f"privacy-link:{request_id}", subject=subject, body=message, to=[email])

@@ -34,6 +34,27 @@ def read_link_token(token: str) -> dict:
     return data
 
 
+# Other personal data a request covers, registered by the apps that keep it (newsletters, from its AppConfig.ready()):
+# {name: (export, erase)}, each called with the confirmed address. Filled once at start-up, read only after.
+_personal_data = {}
+
+
+def register_personal_data(name: str, *, export, erase) -> None:
+    """Have privacy requests cover `name`: `export(email)` returns its JSON-ready data (empty when there is none),
+    `erase(email)` deletes it."""
+    _personal_data[name] = (export, erase)
+
+
+def holds_personal_data(email: str) -> bool:
+    """Whether anything is kept about this address: comments, or what another app registered."""
+    return comments_of(email).exists() or any(export(email) for export, _erase in _personal_data.values())
+
+
+def personal_data_erase(email: str) -> None:
+    for _export, erase in _personal_data.values():
+        erase(email)
+
+
 def comments_of(email: str) -> QuerySet[Comment]:
     return Comment.objects.filter(email__iexact=email.strip())
 
@@ -58,4 +79,5 @@ def export_data(*, email: str) -> dict:
             }
             for comment in comments
         ],
+        **{name: export(email) for name, (export, _erase) in _personal_data.items()},
     }

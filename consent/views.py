@@ -203,5 +203,6 @@ def policy_detail(request):
             "log_days": settings.NEWSROOM_CONSENT_LOG_RETENTION_DAYS,
             "reask_days": settings.NEWSROOM_CONSENT_REASK_DAYS,
             "reads_days": settings.NEWSROOM_READS_RETENTION_DAYS,
+            "newsletter_confirm_days": settings.NEWSROOM_NEWSLETTER_CONFIRM_DAYS,
         },
     )

@@ -224,8 +224,12 @@ def pages_purge_all():
 
 
 def pages_schedule_changed():
-    """Something was scheduled or unscheduled: read again when the next scheduled change comes due."""
+    """Something was scheduled or unscheduled: read again when the next scheduled change comes due. What came due
+    since the time recorded, if no request has purged it yet, is purged first: the new time would hide it."""
     try:
+        recorded = cache.get(NEXT_DUE_KEY)
+        if recorded not in (None, NOTHING_DUE) and time.time() >= recorded:
+            pages_purge(_due_tags(recorded, time.time()))
         cache.set(NEXT_DUE_KEY, _next_due(), timeout=None)
     except Exception:
         logger.warning("The next scheduled change is not recorded: the cache is unavailable", exc_info=True)
@@ -253,14 +257,18 @@ def _purge_due(next_due):
     pages_purge_all() if next_due is None else _come_due(next_due)
 
 
-def _come_due(since):
-    """What was scheduled for `since` or later has come due: purge it, and record the next time."""
-    now = time.time()
+def _due_tags(since, until):
+    """The tags of what came due between two POSIX times, as the apps that registered a schedule say."""
     tags = set()
     for _source, came_due in _next_due_sources:
-        tags.update(came_due(since, now))
-    pages_purge(tags)
-    pages_schedule_changed()
+        tags.update(came_due(since, until))
+    return tags
+
+
+def _come_due(since):
+    """What was scheduled for `since` or later has come due: purge it, and record the next time."""
+    pages_purge(_due_tags(since, time.time()))
+    cache.set(NEXT_DUE_KEY, _next_due(), timeout=None)
 
 
 def _drop_tracking(request):

@@ -51,14 +51,23 @@ AGENTS_REMEMBERED = 8192
 # its counts: a hung database must not hold a worker's exit.
 FLUSH_DEADLINE_SECONDS = 5
 
-# What the apps handle: kind → sink({(pk, hour): reads}), registered from their AppConfig.ready().
+# What the apps handle: kind → sink({(pk, hour): reads}), registered from their AppConfig.ready(); and what they
+# want done off the request path after each flush (the most-read rankings).
 _sinks = {}
+_after_flush = []
 
 
 def register_read_sink(kind, sink):
     """`sink(counts)` stores reads of `kind`: `counts` maps (pk, hour) to a number of reads, `hour` an aware UTC
     datetime on the hour. Called from the flushing thread (or at exit), never in a request."""
     _sinks[kind] = sink
+
+
+def register_after_flush(task):
+    """`task()` runs in each process's flushing thread after every flush (never in a request): work an app wants
+    done regularly, off the request path. It must be cheap when there is nothing to do, and safe when several
+    processes run it at once."""
+    _after_flush.append(task)
 
 
 @functools.cache
@@ -142,7 +151,7 @@ def _start():
 def _flush_every(interval):
     while True:
         time.sleep(interval)
-        reads_flush()
+        reads_tick()
         # As Django does around a request: this thread's connection is kept for the next flush unless it broke or
         # outlived CONN_MAX_AGE.
         for connection in connections.all(initialized_only=True):
@@ -172,6 +181,18 @@ def reads_flush():
                 "%s reads of %s pages not recorded (dropped)", sum(kind_counts.values()), kind, exc_info=True
             )
     return sum(counts.values())
+
+
+def reads_tick():
+    """What the flushing thread does every NEWSROOM_READS_FLUSH_SECONDS: flush, then the apps' after-flush tasks,
+    each within the flush's database deadline. Never raises."""
+    reads_flush()
+    for task in _after_flush:
+        try:
+            with database_deadline(FLUSH_DEADLINE_SECONDS, retry=False):
+                task()
+        except Exception:
+            logger.warning("After-flush task %s failed", getattr(task, "__name__", task), exc_info=True)
 
 
 def reads_forget():

@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "accounts",
     "live",
     "planning",
+    "api",
+    "push",
+    "newsletters",
 ]
 
 MIDDLEWARE = [
@@ -436,6 +439,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF, *ANALYTICS_SOURCES],
         "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "manifest-src": [SELF],
+        # The Web Push service worker, served from the site's root (push/views.py).
+        "worker-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
@@ -567,6 +572,46 @@ NEWSROOM_COMMENT_NOTIFY_APPROVED = env.bool("NEWSROOM_COMMENT_NOTIFY_APPROVED", 
 NEWSROOM_COMMENT_RATE_PER_ADDRESS = env.int("NEWSROOM_COMMENT_RATE_PER_ADDRESS", default=10)
 NEWSROOM_COMMENT_RATE_PER_EMAIL = env.int("NEWSROOM_COMMENT_RATE_PER_EMAIL", default=5)
 NEWSROOM_COMMENT_RATE_WINDOW = env.int("NEWSROOM_COMMENT_RATE_WINDOW", default=600)
+# The JSON API (api/): answers drawn (not those from the page cache) per client address in each window (seconds).
+NEWSROOM_API_RATE_PER_ADDRESS = env.int("NEWSROOM_API_RATE_PER_ADDRESS", default=300)
+NEWSROOM_API_RATE_WINDOW = env.int("NEWSROOM_API_RATE_WINDOW", default=60)
+
+# Newsletters (newsletters/): the site's address for the links in messages (no request to take it from), how many
+# recipients one sending job takes (one SMTP connection), how long a confirmation link lasts (days; an unconfirmed
+# sign-up is deleted after it), and sign-ups per client address and per e-mail address in each window (seconds).
+NEWSROOM_SITE_URL = env.str("NEWSROOM_SITE_URL", default="http://localhost:8000")
+NEWSROOM_NEWSLETTER_BATCH_SIZE = env.int("NEWSROOM_NEWSLETTER_BATCH_SIZE", default=100)
+NEWSROOM_NEWSLETTER_CONFIRM_DAYS = env.int("NEWSROOM_NEWSLETTER_CONFIRM_DAYS", default=2)
+NEWSROOM_NEWSLETTER_RATE_PER_CLIENT = env.int("NEWSROOM_NEWSLETTER_RATE_PER_CLIENT", default=10)
+NEWSROOM_NEWSLETTER_RATE_PER_EMAIL = env.int("NEWSROOM_NEWSLETTER_RATE_PER_EMAIL", default=3)
+NEWSROOM_NEWSLETTER_RATE_WINDOW = env.int("NEWSROOM_NEWSLETTER_RATE_WINDOW", default=600)
+
+# Web Push alerts (push/): off, and the button hidden, until the VAPID key pair is set (`manage.py push_vapid_keys`
+# makes one: base64url, the public key as the browser takes it, the private key's 32 octets). The subject (mailto: or
+# https:) tells push services whom to reach about our sending. Endpoints are accepted only at these push services
+# (the job queue POSTs to them: any other address would let a reader aim it at any host).
+NEWSROOM_VAPID_PUBLIC_KEY = env.str("NEWSROOM_VAPID_PUBLIC_KEY", default="")
+NEWSROOM_VAPID_PRIVATE_KEY = env.str("NEWSROOM_VAPID_PRIVATE_KEY", default="")
+NEWSROOM_VAPID_SUBJECT = env.str("NEWSROOM_VAPID_SUBJECT", default="")
+_vapid_keys = (NEWSROOM_VAPID_PUBLIC_KEY, NEWSROOM_VAPID_PRIVATE_KEY)
+if any(_vapid_keys) and not (all(_vapid_keys) and NEWSROOM_VAPID_SUBJECT.startswith(("mailto:", "https:"))):
+    raise ImproperlyConfigured(
+        "Web Push needs NEWSROOM_VAPID_PUBLIC_KEY, NEWSROOM_VAPID_PRIVATE_KEY and a NEWSROOM_VAPID_SUBJECT that "
+        "starts with mailto: or https:."
+    )
+NEWSROOM_PUSH_SERVICES = env.list(
+    "NEWSROOM_PUSH_SERVICES",
+    default=[
+        "https://fcm.googleapis.com",
+        "https://*.push.services.mozilla.com",
+        "https://*.push.apple.com",
+        "https://*.notify.windows.com",
+    ],
+)
+NEWSROOM_PUSH_BATCH = env.int("NEWSROOM_PUSH_BATCH", default=200)
+NEWSROOM_PUSH_TIMEOUT_SECONDS = env.float("NEWSROOM_PUSH_TIMEOUT_SECONDS", default=10)
+NEWSROOM_PUSH_RATE_PER_ADDRESS = env.int("NEWSROOM_PUSH_RATE_PER_ADDRESS", default=20)
+NEWSROOM_PUSH_RATE_WINDOW = env.int("NEWSROOM_PUSH_RATE_WINDOW", default=600)
 
 # Product settings. The outlet's name, per language (the defaults name the demo outlet).
 NEWSROOM_SITE_NAME = {

@@ -159,6 +159,7 @@ def environment(**options):
     from comments import templating as comments
     from consent import templating as consent
     from live import templating as live
+    from push import templating as push
 
     options.pop("autoescape", None)  # Django's backend asks for autoescaping; this site never turns it off
     env = Environment(extensions=EXTENSIONS, autoescape=True, **options)
@@ -180,7 +181,7 @@ def environment(**options):
         linebreaksbr=linebreaksbr,
         iriencode=iri_to_uri,
     )
-    for app in (articles, comments, consent, live):
+    for app in (articles, comments, consent, live, push):
         env.globals.update(app.GLOBALS)
         env.filters.update(app.FILTERS)
     return env

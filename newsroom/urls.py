@@ -9,12 +9,15 @@ from django.views.static import serve
 from articles import seo
 from articles.views import HomeView
 from core import views
+from push import views as push_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", seo.robots_txt, name="robots_txt"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("sitemap-news.xml", seo.news_sitemap, name="news_sitemap"),
+    # The Web Push service worker, at the root so that its scope is the whole site.
+    path("push-worker.js", push_views.service_worker, name="push_worker"),
 ]
 
 # The editors' desk, in Arabic at /admin/ and in English at /en/admin/; the sign-in's second step and each staff
@@ -33,6 +36,10 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("live.urls")),
+    path("", include("newsletters.urls")),
+    # The read-only JSON API: Arabic at /api/v1/, English at /en/api/v1/ (api/views.py).
+    path("api/v1/", include("api.urls")),
+    path("", include("push.urls")),
     prefix_default_language=False,
 )
 

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles.fronts import FEATURED_SLOTS
+from articles.fronts import FEATURED_SLOTS, arrangement_in_force
 from articles.models import ArrangedSection, ArrangedStory, Arrangement, Article
 from articles.services.articles import article_unpublish
 from tests.factories import make_article, make_section, make_staff, sign_in
@@ -236,6 +236,9 @@ def test_in_force_and_its_instance_twin_agree():
     for moment in (now, now + 90 * timedelta(minutes=1), now + 3 * HOUR, now - 4 * HOUR):
         in_force = set(Arrangement.objects.in_force(moment).values_list("pk", flat=True))
         assert in_force == {arrangement.pk for arrangement in arrangements if arrangement.is_in_force(moment)}
+        # And the one-page reading the pages use (articles/fronts.py).
+        pages = {arrangement_in_force(page, moment) for page in (None, politics)} - {None}
+        assert {arrangement.pk for arrangement in pages} == in_force
     assert {a.pk for a in Arrangement.objects.in_force(now)} == {arrangements[1].pk, arrangements[3].pk}
     # Filtering first does not change which is in force: an earlier one is not in force for being the only match.
     assert not Arrangement.objects.filter(pk=arrangements[0].pk).in_force(now).exists()
@@ -416,3 +419,35 @@ def test_the_desk_says_what_leads_the_home_page_and_what_comes_next(editor_clien
     assert f'href="/admin/articles/arrangement/{scheduled.pk}/change/"' in panel
     sign_in(client, make_staff("fronts-desk-reporter", "reporter"))
     assert 'id="front-page"' not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_second_page_follows_a_change_of_the_arrangement(client):
+    """Page 2 depends on the arrangement too (what the top takes from the list): it is refreshed with page 1."""
+    stories = _stories(30)
+    first, second = (_cards(client.get(address).content.decode()) for address in ("/", "/?page=2"))
+    _arrange(lead=stories[27])
+    first, second = (_cards(client.get(address).content.decode()) for address in ("/", "/?page=2"))
+    assert first[0] == "lead: خبر 27" and "خبر 27" not in second
+    assert sorted(first + second) == sorted(["lead: خبر 27", *(f"خبر {n}" for n in range(30) if n != 27)])
+
+
+@pytest.mark.django_db
+def test_an_arranged_story_from_another_section_appears_when_it_comes_due(client):
+    politics, economy = make_section(name_ar="سياسة"), make_section(name_ar="اقتصاد")
+    _stories(2, section=politics)
+    due = timezone.now() + timedelta(minutes=5)
+    later = make_article(headline_ar="ميزانية البلدية", section=economy, status=Article.Status.SCHEDULED,
+                         published_at=due)  # fmt: skip
+    _arrange(section=politics, lead=later)
+    assert "ميزانية البلدية" not in client.get(politics.get_absolute_url()).content.decode()
+    with time_machine.travel(due + timedelta(seconds=1)):
+        assert _cards(client.get(politics.get_absolute_url()).content.decode())[0] == "lead: ميزانية البلدية"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "9" * 30, "-1", "home2", ""])
+def test_the_page_filter_ignores_what_is_not_a_page(editor_client, value):
+    Arrangement.objects.create()
+    response = editor_client.get("/admin/articles/arrangement/", {"page": value})
+    assert response.status_code == 200

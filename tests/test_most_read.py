@@ -498,20 +498,29 @@ def test_rankings_older_than_two_refreshes_are_worked_out_again(article, setting
 # The refresh: the pages are drawn again only when a ranking changed.
 
 
-def test_the_refresh_purges_the_box_only_when_a_ranking_changed(reader, article):
+def test_the_refresh_purges_the_box_only_when_a_ranking_changed(reader, article, settings):
+    """Off the request path (each worker's flushing thread, core.reads.reads_tick): a reader's request never
+    works the rankings out, and the pages are drawn again only when the order changed."""
+    settings.NEWSROOM_MOST_READ_REFRESH_SECONDS = 600
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 3600  # the page outlives the half hour this test covers
     other = make_article(headline_ar="سوق الخضار يفتح أبوابه")
     url = other.get_absolute_url()
     with time_machine.travel(NOON, tick=False) as clock:
         read(article, {timezone.now(): 9})
         read(other, {timezone.now(): 4})
+        counting.reads_tick()
         assert reader.get(url)["X-Page-Cache"] == "miss"
         assert reader.get(url)["X-Page-Cache"] == "hit"
-        assert pagecache._next_due() == NOON.replace(minute=10).timestamp()
         read(article, {timezone.now() - timedelta(hours=2): 5})  # more reads, the same order
-        clock.move_to(NOON.replace(minute=10, second=1))
+        clock.move_to(NOON + timedelta(minutes=10, seconds=1))
+        counting.reads_tick()
         assert reader.get(url)["X-Page-Cache"] == "hit"
         read(other, {timezone.now() - timedelta(hours=1): 50})  # a new order
-        clock.move_to(NOON.replace(minute=20, second=1))
+        clock.move_to(NOON + timedelta(minutes=15))
+        counting.reads_tick()  # within the period: nothing worked out yet
+        assert reader.get(url)["X-Page-Cache"] == "hit"
+        clock.move_to(NOON + timedelta(minutes=20, seconds=2))
+        counting.reads_tick()
         response = reader.get(url)
         assert response["X-Page-Cache"] == "miss"
         box = box_of(response.content.decode())
@@ -520,19 +529,40 @@ def test_the_refresh_purges_the_box_only_when_a_ranking_changed(reader, article)
 
 def test_the_refresh_says_what_changed():
     article = make_article()
-    assert most_read.ranking_came_due(0, 0) == {"most-read"}  # nothing kept: pages may show anything
-    assert most_read.ranking_came_due(0, 0) == set()
+    assert most_read.most_read_remember()  # nothing kept: pages may show anything
+    assert not most_read.most_read_remember()
     read(article, {timezone.now(): 1})
-    assert most_read.ranking_came_due(0, 0) == {"most-read"}
-    assert most_read.ranking_came_due(0, 0) == set()
+    assert most_read.most_read_remember()
+    assert not most_read.most_read_remember()
 
 
-def test_the_refresh_is_due_at_each_multiple_of_its_period(settings):
+def test_one_process_per_period_works_the_rankings_out(settings, django_assert_num_queries):
     settings.NEWSROOM_MOST_READ_REFRESH_SECONDS = 600
-    with time_machine.travel(NOON, tick=False):
-        assert most_read.next_refresh() == NOON.replace(minute=10).timestamp()
-    with time_machine.travel(NOON.replace(minute=10), tick=False):
-        assert most_read.next_refresh() == NOON.replace(minute=20).timestamp()
+    with time_machine.travel(NOON, tick=False) as clock:
+        assert most_read.most_read_refresh()
+        with django_assert_num_queries(0):
+            assert not most_read.most_read_refresh()  # another worker, the same period: the marker says done
+        clock.move_to(NOON + timedelta(seconds=601))
+        assert most_read.most_read_refresh()
+
+
+def test_a_failing_refresh_leaves_the_flush_and_the_pages_alone(monkeypatch, article, caplog):
+    def broken():
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(counting, "_after_flush", [broken])
+    read(article, {timezone.now(): 2})
+    counting.read_counted(most_read.READ_KIND, article.pk)
+    counting.reads_tick()
+    assert "After-flush task broken failed" in caplog.text
+    assert counting.reads_pending() == {}
+
+
+def test_the_cron_refreshes_the_rankings_too(article, capsys):
+    read(article, {timezone.now(): 3})
+    call_command("publish_scheduled")
+    assert "Most-read rankings worked out again." in capsys.readouterr().out
+    assert [each.pk for each in most_read.most_read_lists("ar")[0].articles] == [article.pk]
 
 
 # The desk.

@@ -332,3 +332,13 @@ def test_unpublishing_the_lead_takes_it_out_of_the_arranged_page(site, settings)
                "politics feed"]  # fmt: skip
     site.check(changed, settings)
     assert site.c.headline_ar not in site.client.get("/").content.decode()
+
+
+def test_a_change_recorded_after_a_due_time_does_not_hide_what_came_due(site, settings):
+    """The time the next change comes due is rewritten by any change to the schedule: what came due before it, and
+    that no reader had purged yet, is purged first."""
+    due = timezone.now() + timedelta(minutes=5)
+    _arrange(site, lead=site.c, takes_effect_at=due)
+    with time_machine.travel(due + timedelta(seconds=1)):
+        _arrange(site, section=site.economy, lead=site.b)  # before any reader came
+        site.check([*HOME, "economy"], settings)

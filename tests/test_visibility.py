@@ -63,8 +63,8 @@ def _article_fields(status, published_at, translated):
 @pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize("translated", [True, False], ids=["with-english", "arabic-only"])
 def test_every_reader_facing_place_sees_what_is_visible_sees(client, status, when, language, translated):
-    """The queryset, the related articles' SQL, search (page and SQL), the article page, the sitemaps, the feed,
-    the page cache's next-due time, the purge on save and the photo lock all say what `is_visible(now)` and
+    """The queryset, the related articles' SQL, search (page and SQL), the article page, the JSON API, the sitemaps,
+    the feed, the page cache's next-due time, the purge on save and the photo lock all say what `is_visible(now)` and
     `is_translated(language)` say."""
     published_at = TIMES[when]
     with time_machine.travel(NOW, tick=False):
@@ -107,6 +107,13 @@ def test_every_reader_facing_place_sees_what_is_visible_sees(client, status, whe
         # The article page: shown, sent to the Arabic original, or not found.
         expected_status = (200 if shown else 302) if visible else 404
         assert client.get(address).status_code == expected_status
+
+        # The JSON API (api/): its list, an article, its search.
+        api = f"{prefix}/api/v1"
+        assert (article.pk in [item["id"] for item in client.get(f"{api}/articles").json()["items"]]) == shown
+        assert client.get(f"{api}/articles/{article.pk}").status_code == (200 if shown else 404)
+        found = client.get(f"{api}/search", {"q": WORD}).json()["items"]
+        assert (article.pk in [item["id"] for item in found]) == shown
 
         # Sitemaps and the feed.
         sitemap = ArticleSitemap()

@@ -53,6 +53,8 @@ def commenter_erase(*, email: str, by=None) -> int:
             comments_affected=len(before),
             handled_by=by,
         )
+        # What other apps keep about the address (newsletters' subscriptions: comments/privacy.py's registry).
+        privacy.personal_data_erase(email)
         # Jobs that still hold the address (a link that could not be mailed yet, kept for retrying).
         DBTaskResult.objects.filter(
             task_path="comments.jobs.privacy_link_send", args_kwargs__kwargs__email__iexact=email

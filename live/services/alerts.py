@@ -14,6 +14,7 @@ from core.pagecache import pages_purge_on_commit
 from ..alerts import ALERT_TAG, alerts_forget, alerts_remember
 from ..jobs import alerts_refresh
 from ..models import LiveAction, LiveEvent, UrgentAlert
+from ..signals import alert_published
 
 # The alerts read again this long after a change (live/jobs.py).
 REFRESH_SECONDS = 5
@@ -51,6 +52,7 @@ def alert_publish(*, text_ar: str, text_en: str = "", article=None, expires_at: 
         alert.save()
         LiveEvent.objects.create(by=by, action=LiveAction.ALERT_PUBLISHED, alert=alert, article=article)
         _shown_everywhere_on_commit()
+        alert_published.send(sender=UrgentAlert, alert=alert)
     return alert
 
 

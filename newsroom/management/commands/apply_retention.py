@@ -4,13 +4,15 @@ from articles.services.reads import reads_prune
 from comments.services.retention import retention_apply
 from consent.services.consents import consent_records_purge
 from core.jobs import jobs_prune
+from newsletters.services.subscribers import subscribers_expire
 
 
 class Command(BaseCommand):
     help = (
         "Apply the retention periods: anonymise commenters' old IP addresses, drop browsers and e-mails, delete old "
-        "spam and rejected comments, delete old cookie-consent records, finished background jobs and old hourly "
-        "counts of reads. Idempotent and safe to run concurrently: run it daily from cron."
+        "spam and rejected comments, delete old cookie-consent records, finished background jobs, old hourly "
+        "counts of reads and unconfirmed newsletter sign-ups. Idempotent and safe to run concurrently: run it daily "
+        "from cron."
     )
 
     def add_arguments(self, parser):
@@ -23,3 +25,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Consent records deleted: {consent_records_purge(dry_run=dry_run)}")
         self.stdout.write(f"Finished jobs deleted: {jobs_prune(dry_run=dry_run)}")
         self.stdout.write(f"Hourly counts of reads deleted: {reads_prune(dry_run=dry_run)}")
+        self.stdout.write(f"Unconfirmed newsletter sign-ups deleted: {subscribers_expire(dry_run=dry_run)}")

@@ -1,0 +1,79 @@
+"""Subscribers, as the writes they are: a sign-up (pending), its confirmation, unsubscribing, erasure and the
+expiry of sign-ups never confirmed."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from ..models import Subscriber
+
+
+def subscriber_sign_up(*, email: str, digest: bool, alerts: bool, language: str, consent_version: int, consent_at):
+    """Record a sign-up waiting for confirmation, unless the address is known already (then nothing changes until
+    its owner confirms: a stranger cannot change someone's lists). The confirmation mail is the caller's job."""
+    with transaction.atomic():
+        if not Subscriber.objects.of_address(email).exists():
+            Subscriber.objects.create(
+                email=email.strip().lower(),
+                digest=digest,
+                alerts=alerts,
+                language=language,
+                consent_version=consent_version,
+                consent_at=consent_at,
+            )
+
+
+def subscriber_confirm(*, data: dict) -> Subscriber:
+    """The owner opened the confirmation link: the lists, language and consent it carries are in force from now."""
+    with transaction.atomic():
+        fields = {
+            "digest": data["digest"],
+            "alerts": data["alerts"],
+            "language": data["language"] if data["language"] in ("ar", "en") else "ar",
+            "consent_version": data["version"],
+            "consent_at": datetime.fromisoformat(data["at"]),
+            "status": Subscriber.Status.CONFIRMED,
+        }
+        subscriber = Subscriber.objects.select_for_update().of_address(data["email"]).first()
+        if subscriber is None:
+            subscriber = Subscriber(email=data["email"])
+        for name, value in fields.items():
+            setattr(subscriber, name, value)
+        subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
+        subscriber.save()
+    return subscriber
+
+
+def subscriber_unsubscribe(*, key: str) -> bool:
+    """One click in a message: the subscription (and the record of what was sent to it) is deleted at once.
+    Returns whether there was one."""
+    with transaction.atomic():
+        return Subscriber.objects.filter(key=key).delete()[0] > 0
+
+
+def subscriptions_erase(*, email: str) -> int:
+    """A privacy request's erasure: every subscription of the address goes, with its consent record."""
+    with transaction.atomic():
+        count = Subscriber.objects.of_address(email).count()
+        Subscriber.objects.of_address(email).delete()
+        # A confirmation link not mailed yet (kept for retrying) holds the address too.
+        DBTaskResult.objects.filter(
+            task_path="newsletters.jobs.confirmation_send", args_kwargs__kwargs__email__iexact=email
+        ).exclude(status="RUNNING").delete()
+    return count
+
+
+def subscribers_expire(*, now=None, dry_run=False) -> int:
+    """Sign-ups not confirmed within NEWSROOM_NEWSLETTER_CONFIRM_DAYS (their link no longer works) are deleted
+    (`manage.py apply_retention`). Returns how many (would) go."""
+    now = now or timezone.now()
+    old = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING,
+        created_at__lt=now - timedelta(days=settings.NEWSROOM_NEWSLETTER_CONFIRM_DAYS),
+    )
+    if dry_run:
+        return old.count()
+    return old.delete()[0]
