@@ -281,15 +281,15 @@ def article_list(
     articles = _visible_articles().for_listing().with_card_photos()
     subjects = []
     if section is not None:
-        subject = Section.objects.filter(slug=section).first()
+        subject = _by_slug(Section, section)
         subjects.append(page_tags.section_tag(subject.pk) if subject else None)
         articles = articles.filter(section=subject)
     if tag is not None:
-        subject = Tag.objects.filter(slug=tag).first()
+        subject = _by_slug(Tag, tag)
         subjects.append(page_tags.tag_tag(subject.pk) if subject else None)
         articles = articles.filter(tags=subject)
     if author is not None:
-        subject = Author.objects.filter(slug=author).first()
+        subject = _by_slug(Author, author)
         subjects.append(page_tags.author_tag(subject.pk) if subject else None)
         articles = articles.filter(bylines__author=subject)
     if None in subjects:
@@ -313,6 +313,12 @@ def article_list(
         "items": [_card(request, article) for article in shown],
         "next": _next(request, last and cursor_make("articles", last.published_at.isoformat(), last.pk)),
     }
+
+
+def _by_slug(model, slug):
+    """The section, tag or author of `slug`, or None. A slug holds no control character: one with a NUL, which
+    PostgreSQL refuses in a query, is simply nobody's."""
+    return model.objects.filter(slug=slug).first() if slug.isprintable() else None
 
 
 @api.get("/articles/{int:pk}", response={200: schemas.Article, **ERRORS}, tags=["articles"])

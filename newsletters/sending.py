@@ -78,7 +78,7 @@ def batch_send(*, mailing_id: int, subscriber_ids: list[int]) -> int:
     """Send mailing `mailing_id` to those of `subscriber_ids` still subscribed to its list and not served yet.
     Returns how many messages the server took."""
     mailing = Mailing.objects.filter(pk=mailing_id).first()
-    if mailing is None:
+    if mailing is None or not _still_news(mailing):
         return 0
     served = set(
         Delivery.objects.filter(mailing=mailing, subscriber_id__in=subscriber_ids).values_list(
@@ -93,7 +93,7 @@ def batch_send(*, mailing_id: int, subscriber_ids: list[int]) -> int:
     )
     if not recipients:
         return 0
-    sent = 0
+    sent, deferred = 0, []
     connection = get_connection(fail_silently=False)
     connection.open()
     try:
@@ -103,11 +103,30 @@ def batch_send(*, mailing_id: int, subscriber_ids: list[int]) -> int:
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as refused:
                 code = _code(refused)
                 if code < 500:
-                    raise  # temporary: the job is retried
+                    # Temporary, for this recipient: the rest of the batch goes on, and the job is retried for
+                    # those deferred (the others are recorded as served).
+                    deferred.append(subscriber.pk)
+                    continue
                 logger.warning("Mailing %s: subscriber %s refused for good (%s)", mailing.pk, subscriber.pk, code)
                 _record(mailing, subscriber, Delivery.Outcome.REFUSED)
                 continue
             sent += _record(mailing, subscriber, Delivery.Outcome.SENT)
     finally:
         connection.close()
+    if deferred:
+        raise DeferredRecipients(f"mailing {mailing.pk}: {len(deferred)} recipient(s) deferred, sent {sent}")
     return sent
+
+
+class DeferredRecipients(Exception):
+    """Some recipients of a batch were refused for now (4xx): the job fails, and its retry sends to them only."""
+
+
+def _still_news(mailing):
+    """An urgent alert's mailing goes out only while the alert still shows (withdrawn or expired, it is not news)."""
+    if mailing.kind != Mailing.Kind.ALERT:
+        return True
+    from live.models import UrgentAlert
+
+    alert_id = mailing.key.split(":")[1] if mailing.key.startswith("alert:") else ""
+    return alert_id.isdigit() and UrgentAlert.objects.showing().filter(pk=int(alert_id)).exists()

@@ -94,6 +94,8 @@ def confirm(request, token):
     if request.method == "GET":
         return render(request, "newsletters/confirm.html", {"token": token, "lists": _lists(data)})
     subscriber = subscriber_confirm(data=data)
+    if subscriber is None:
+        return render(request, "newsletters/confirm.html", {"invalid": True}, status=400)
     return render(request, "newsletters/confirm.html", {"confirmed": True, "lists": subscriber.lists})
 
 

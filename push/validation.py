@@ -4,12 +4,15 @@ queue a tool for reaching any host, internal ones included)."""
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from .models import AUTH_BYTES, ENDPOINT_MAX_LENGTH, P256DH_BYTES
 
@@ -60,13 +63,23 @@ def allowed_service(endpoint):
 def endpoint_valid(endpoint):
     if not isinstance(endpoint, str) or not 0 < len(endpoint) <= ENDPOINT_MAX_LENGTH or not endpoint.isprintable():
         return False
+    # ASCII and no backslash: parsers disagree on those (`https://evil.example\.push.apple.com/` is apple's host to
+    # urlsplit and evil.example's to requests, which sends the notification).
+    if not endpoint.isascii() or "\\" in endpoint:
+        return False
     try:
         parts = urlsplit(endpoint)
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
+        port = parts.port
+        sent_to = parse_url(endpoint)  # how requests (inside pywebpush) will read it
+    except (ValueError, LocationParseError):
         return False
     if parts.username is not None or parts.password is not None or parts.fragment or " " in endpoint:
         return False
+    host = (parts.hostname or "").lower()
+    if (sent_to.host or "").lower() != host or not re.fullmatch(r"[a-z0-9.-]+|\[[0-9a-f:.]+\]|[0-9a-f:]+", host):
+        return False  # a host name of letters, digits, dots and hyphens (or an IP address), nothing to decode
+    if parts.scheme == "https" and port not in (None, 443):
+        return False  # push services listen on 443: another port on their host is not theirs to be sent to
     return allowed_service(endpoint)
 
 

@@ -552,3 +552,10 @@ def test_each_endpoint_costs_a_fixed_number_of_queries(site, client, page_querie
     with page_queries(queries):
         response = client.get(address)
     assert response.status_code == 200, response.content[:300]
+
+
+@pytest.mark.parametrize("name", ["section", "tag", "author"])
+def test_a_control_character_in_a_filter_is_a_404_not_an_error(site, client, name):
+    """PostgreSQL refuses a NUL in a query: the filter never sends one."""
+    response = client.get(f"{AR}/articles", {name: "سياسة\x00"})
+    assert response.status_code == 404 and response.json()["code"]

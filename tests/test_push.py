@@ -190,6 +190,12 @@ def _point_off_the_curve():
         ({"endpoint": "https://fcm.googleapis.com/" + "x" * 975}, "عنوان"),  # 1,001 characters
         ({"endpoint": "https://user:pw@fcm.googleapis.com/x"}, "عنوان"),
         ({"endpoint": "https://fcm.googleapis.com:port/x"}, "عنوان"),
+        # Addresses that the check and the sender (requests) would read as different hosts, or another port.
+        ({"endpoint": "https://evil.example\\.push.apple.com/x"}, "عنوان"),
+        ({"endpoint": "https://169.254.169.254\\.push.apple.com/latest"}, "عنوان"),
+        ({"endpoint": "https://evil.example%2f.push.apple.com/x"}, "عنوان"),
+        ({"endpoint": "https://fcm.googleapis.com:25/x"}, "عنوان"),
+        ({"endpoint": "https://fcm.googleapis.cöm/x"}, "عنوان"),
         ({"endpoint": 17}, "عنوان"),
         ({"keys": {"p256dh": b64url(b"\x04" + b"\x01" * 63), "auth": b64url(b"a" * 16)}}, "مفاتيح"),  # 64 octets
         ({"keys": {"p256dh": _point_off_the_curve(), "auth": b64url(b"a" * 16)}}, "مفاتيح"),

@@ -26,8 +26,14 @@ def subscriber_sign_up(*, email: str, digest: bool, alerts: bool, language: str,
             )
 
 
-def subscriber_confirm(*, data: dict) -> Subscriber:
-    """The owner opened the confirmation link: the lists, language and consent it carries are in force from now."""
+# A sign-up's consent time is taken just before its row is made: this much earlier still belongs to that row.
+SIGN_UP_GRACE = timedelta(minutes=1)
+
+
+def subscriber_confirm(*, data: dict) -> Subscriber | None:
+    """The owner opened the confirmation link: the lists, language and consent it carries are in force from now.
+    None when the link no longer belongs to a sign-up: the row it was for has gone (unsubscribed, erased, expired)
+    or is newer than the link (signed up again since), so an old link cannot subscribe anyone again."""
     with transaction.atomic():
         fields = {
             "digest": data["digest"],
@@ -38,8 +44,8 @@ def subscriber_confirm(*, data: dict) -> Subscriber:
             "status": Subscriber.Status.CONFIRMED,
         }
         subscriber = Subscriber.objects.select_for_update().of_address(data["email"]).first()
-        if subscriber is None:
-            subscriber = Subscriber(email=data["email"])
+        if subscriber is None or fields["consent_at"] < subscriber.created_at - SIGN_UP_GRACE:
+            return None
         for name, value in fields.items():
             setattr(subscriber, name, value)
         subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
