@@ -2,6 +2,7 @@
 confirms by a signed link, and unsubscribes in one click from any message; the digest and alerts go out through
 the job queue in batches, to a real SMTP server on loopback, once per subscriber whatever the server does."""
 
+import base64
 import json
 import re
 from datetime import timedelta
@@ -522,3 +523,15 @@ def test_addresses_cannot_be_guessed_through_the_lists_filters(client, editorial
     assert response.status_code == 400 and "salma" not in response.content.decode()
     sign_in(client, make_staff("nl-chief-filters", "chief"))  # who may see the addresses may filter by them
     assert client.get(f"/admin/newsletters/subscriber/?{lookup}").status_code == 200
+
+
+def test_the_confirmation_link_does_not_show_the_address(client, mailoutbox):
+    """Links end up in access logs and browser histories: the address and the lists in it are encrypted."""
+    _sign_up(client)
+    link = _link(mailoutbox)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"salma" not in raw.lower() and b"example" not in raw and "salma" not in token.lower()
+    tampered = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+    assert client.post(f"/newsletters/confirm/{tampered}/").status_code == 400
+    assert client.post(link).status_code == 200 and Subscriber.objects.get().status == "confirmed"
