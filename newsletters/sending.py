@@ -23,9 +23,12 @@ from .tokens import unsubscribe_token
 logger = logging.getLogger(__name__)
 
 
-def unsubscribe_url(subscriber) -> str:
+def unsubscribe_url(subscriber, kind=None) -> str:
+    """The subscriber's unsubscribe link: from the list `kind` (a Mailing.Kind: the list a message came from, which
+    RFC 8058's one click leaves), or from everything."""
     with override(subscriber.language):
-        return site_url(reverse("newsletters:unsubscribe", args=[unsubscribe_token(subscriber.key)]))
+        address = site_url(reverse("newsletters:unsubscribe", args=[unsubscribe_token(subscriber.key)]))
+    return f"{address}?list={kind}" if kind else address
 
 
 def _message_id(mailing, subscriber) -> str:
@@ -35,7 +38,7 @@ def _message_id(mailing, subscriber) -> str:
 
 
 def message_for(mailing, subscriber, connection=None) -> EmailMultiAlternatives:
-    link = unsubscribe_url(subscriber)
+    link = unsubscribe_url(subscriber, mailing.kind)
     headers = {
         "Message-ID": _message_id(mailing, subscriber),
         "List-Unsubscribe": f"<{link}>",

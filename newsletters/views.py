@@ -19,7 +19,7 @@ from core.ratelimit import over_limit
 from .forms import SubscribeForm
 from .jobs import confirmation_send
 from .models import Subscriber
-from .services.subscribers import subscriber_confirm, subscriber_sign_up, subscriber_unsubscribe
+from .services.subscribers import LIST_FIELDS, subscriber_confirm, subscriber_sign_up, subscriber_unsubscribe
 from .tokens import confirm_token, read_confirm_token, read_unsubscribe_token
 
 CROSS_SITE = _("Subscriptions can only be made on this site's own pages.")
@@ -115,8 +115,16 @@ def unsubscribe(request, token):
         key = read_unsubscribe_token(token)
     except signing.BadSignature:
         return render(request, "newsletters/unsubscribe.html", {"invalid": True}, status=400)
+    # The list the message came from (its link says which); anything else, or none: every list.
+    kind = request.GET.get("list") if request.GET.get("list") in LIST_FIELDS else None
+    subscriber = None
+    if kind or request.method == "GET":
+        subscriber = Subscriber.objects.filter(key=key).only("digest", "alerts").first()
+    # Only a list the subscriber is on, and not the last one: that is leaving everything.
+    if kind and (subscriber is None or not getattr(subscriber, LIST_FIELDS[kind]) or len(subscriber.lists) < 2):
+        kind = None
     if request.method == "GET":
-        known = Subscriber.objects.filter(key=key).exists()
-        return render(request, "newsletters/unsubscribe.html", {"token": token, "known": known})
-    subscriber_unsubscribe(key=key)
-    return render(request, "newsletters/unsubscribe.html", {"done": True})
+        return render(request, "newsletters/unsubscribe.html", {"token": token, "known": subscriber is not None,
+                                                                 "list": kind})  # fmt: skip
+    subscriber_unsubscribe(key=key, kind=kind)
+    return render(request, "newsletters/unsubscribe.html", {"done": True, "list": kind})

@@ -243,7 +243,7 @@ def test_the_digest_is_rtl_html_with_a_text_part_plain_links_and_one_click_unsub
         link = f"https://news.example.org{article.get_absolute_url()}"
         assert f'href="{link}"' in html and link in message.body
     assert "ما جرى &amp; لماذا" in html and "ما جرى & لماذا" in message.body
-    unsubscribe = unsubscribe_url(reader)
+    unsubscribe = unsubscribe_url(reader, "digest")  # the digest's own list (RFC 8058: one click leaves it)
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in html and unsubscribe in message.body
@@ -418,7 +418,7 @@ def test_a_server_that_refuses_for_a_while_gets_everyone_exactly_once(settings):
     message = server.messages[0]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = message["List-Unsubscribe"].strip()
-    assert re.fullmatch(r"<https://news\.example\.org/newsletters/unsubscribe/\S+/>", unsubscribe)
+    assert re.fullmatch(r"<https://news\.example\.org/newsletters/unsubscribe/\S+/\?list=digest>", unsubscribe)
     assert message.get_content_type() == "multipart/alternative"
     assert "لأنك اشتركت فيها" in _body(message, "plain") and 'dir="rtl"' in _body(message, "html")
     assert str(make_header(decode_header(message["Subject"]))).startswith("أخبار اليوم")
@@ -535,3 +535,36 @@ def test_the_confirmation_link_does_not_show_the_address(client, mailoutbox):
     tampered = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
     assert client.post(f"/newsletters/confirm/{tampered}/").status_code == 400
     assert client.post(link).status_code == 200 and Subscriber.objects.get().status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("lists", "link", "left"),
+    [
+        ({"digest": True, "alerts": True}, "digest", ["alerts"]),
+        ({"digest": True, "alerts": True}, "alert", ["digest"]),
+        ({"digest": True, "alerts": False}, "digest", None),  # its last list: the address goes
+        ({"digest": True, "alerts": True}, None, None),  # the link without a list: everything
+        ({"digest": True, "alerts": True}, "nonsense", None),
+    ],
+)
+def test_one_click_leaves_the_list_the_message_came_from(lists, link, left):
+    reader = subscriber(**lists)
+    address = unsubscribe_url(reader, link).removeprefix("https://news.example.org")
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(address, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    kept = Subscriber.objects.filter(pk=reader.pk).first()
+    assert (kept.lists if kept else None) == left
+
+
+def test_each_messages_link_names_its_list_and_the_page_offers_both_choices(mailoutbox):
+    reader = subscriber("both@example.org")
+    make_article()
+    digest_create()
+    run_jobs()
+    link = re.search(r"https://news\.example\.org(/newsletters/unsubscribe/\S+?)>", mailoutbox[-1].extra_headers[
+        "List-Unsubscribe"]).group(1)  # fmt: skip
+    assert link.endswith("?list=digest")
+    page = Client().get(link).content.decode()
+    assert "أوقف النشرة اليومية" in page and "ألغِ الاشتراك في كل النشرات" in page
+    Client().post(link)
+    assert Subscriber.objects.get(pk=reader.pk).lists == ["alerts"]

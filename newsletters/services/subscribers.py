@@ -53,11 +53,27 @@ def subscriber_confirm(*, data: dict) -> Subscriber | None:
     return subscriber
 
 
-def subscriber_unsubscribe(*, key: str) -> bool:
-    """One click in a message: the subscription (and the record of what was sent to it) is deleted at once.
-    Returns whether there was one."""
+# A list as a message's unsubscribe link names it (Mailing.Kind), and the subscriber's field for it.
+LIST_FIELDS = {"digest": "digest", "alert": "alerts"}
+
+
+def subscriber_unsubscribe(*, key: str, kind: str | None = None) -> bool:
+    """One click in a message: off the list `kind` (`digest`, `alert`) at once, or off every list. A subscriber
+    left on no list is deleted, with the record of what was sent to it. Returns whether anything changed."""
     with transaction.atomic():
-        return Subscriber.objects.filter(key=key).delete()[0] > 0
+        subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
+        if subscriber is None:
+            return False
+        field = LIST_FIELDS.get(kind)
+        others = [name for name in LIST_FIELDS.values() if name != field and getattr(subscriber, name)]
+        if field is None or not others:
+            subscriber.delete()
+            return True
+        if not getattr(subscriber, field):
+            return False
+        setattr(subscriber, field, False)
+        subscriber.save(update_fields=[field])
+        return True
 
 
 def subscriptions_erase(*, email: str) -> int:
